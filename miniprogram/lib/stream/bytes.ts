@@ -1,0 +1,9 @@
+/**
+ * Views a chunk as bytes without copying. `wx.request` hands out ArrayBuffers;
+ * Node and the browser preview hand out Uint8Arrays, often views into a larger
+ * buffer and sometimes from another realm (so no `instanceof`).
+ */
+export function toBytes(chunk: ArrayBuffer | Uint8Array): Uint8Array {
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  return new Uint8Array(chunk)
+}
