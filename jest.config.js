@@ -4,7 +4,10 @@ module.exports = {
   roots: ['<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tests/tsconfig.json', isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      { tsconfig: '<rootDir>/tests/tsconfig.json', diagnostics: false },
+    ],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,

@@ -34,7 +34,10 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
   function onEvent(event: SseEvent): void {
     if (finished) return
     const data = event.data
-    if (data === '[DONE]') return done()
+    if (data === '[DONE]') {
+      done()
+      return
+    }
     let chunk: unknown
     try {
       chunk = JSON.parse(data)
@@ -46,7 +49,10 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
     if (typeof chunk !== 'object' || chunk === null) return
     const body = chunk as Record<string, unknown>
     const error = readError(body)
-    if (error || event.type === 'error') return finish(error ?? { type: 'error', message: '服务出错' })
+    if (error || event.type === 'error') {
+      finish(error ?? { type: 'error', message: '服务出错' })
+      return
+    }
 
     usage = readUsage(body.usage) ?? usage
     const choices = body.choices

@@ -10,7 +10,11 @@ function toCount(value: unknown): number {
 export function readUsage(value: unknown): ChatUsage | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const raw = value as Record<string, unknown>
-  if (raw.prompt_tokens === undefined && raw.completion_tokens === undefined && raw.total_tokens === undefined) {
+  if (
+    raw.prompt_tokens === undefined &&
+    raw.completion_tokens === undefined &&
+    raw.total_tokens === undefined
+  ) {
     return undefined
   }
   const promptTokens = toCount(raw.prompt_tokens)

@@ -5,5 +5,5 @@
 export { createChatDecoder, INTERRUPTED_MESSAGE } from './chat-chunks'
 export { createSseDecoder } from './sse'
 export type { ChatUpdate, ChatUsage, ChunkSink, SseDecoderOptions, SseEvent } from './types'
-export { createUtf8Decoder } from './utf8'
 export type { Utf8Decoder } from './utf8'
+export { createUtf8Decoder } from './utf8'

@@ -12,7 +12,10 @@ import { createUtf8Decoder } from './utf8'
  * caller: the last event ID that persists between events, the "message" default
  * type, and the end of the stream.
  */
-export function createSseDecoder(onEvent: (event: SseEvent) => void, options: SseDecoderOptions = {}): ChunkSink {
+export function createSseDecoder(
+  onEvent: (event: SseEvent) => void,
+  options: SseDecoderOptions = {},
+): ChunkSink {
   const utf8 = createUtf8Decoder()
   let lastEventId = ''
   let endsWithCr = false

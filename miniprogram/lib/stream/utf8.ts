@@ -41,7 +41,10 @@ export function createUtf8Decoder(): Utf8Decoder {
     }
     let text = ''
     for (let i = start; i < count; i += SLICE) {
-      text += String.fromCharCode.apply(null, units.subarray(i, Math.min(i + SLICE, count)) as unknown as number[])
+      text += String.fromCharCode.apply(
+        null,
+        units.subarray(i, Math.min(i + SLICE, count)) as unknown as number[],
+      )
     }
     return text
   }

@@ -1,0 +1,55 @@
+import type { ChatUpdate } from '../stream'
+import { continueAnswer, regenerateAnswer, stopAnswer } from './answer'
+import { editLastUserMessage, sendMessage } from './send'
+import { normalizeTitle } from './title'
+import type { Conversation } from './types'
+import { applyUpdate } from './update'
+
+/**
+ * Everything that can happen to a conversation. Ids and `now` are passed in
+ * (never generated inside) so the reducer is pure and replayable in tests.
+ * After `send`, `edit`, `regenerate`, `retry` and `continue`, build the request
+ * with `buildRequestMessages` and feed the stream's updates back as `update`
+ * actions carrying the streaming message's id.
+ */
+export type ChatAction =
+  | { type: 'send'; text: string; userId: string; assistantId: string; now: number }
+  | { type: 'update'; messageId: string; update: ChatUpdate; now: number }
+  | { type: 'stop'; now: number }
+  | { type: 'regenerate'; assistantId: string; now: number }
+  | { type: 'retry'; assistantId: string; now: number }
+  | { type: 'edit'; text: string; assistantId: string; now: number }
+  | { type: 'continue'; now: number }
+  | { type: 'rename'; title: string; now: number }
+
+/**
+ * Applies `action` and returns the next conversation; the input is never
+ * mutated. Stale stream updates and a late `stop` return the same object, so
+ * `next === conversation` means "nothing to render or save".
+ * @throws RangeError (with a Chinese message) for actions that make no sense in
+ * the current state, e.g. sending while an answer streams or a blank message.
+ */
+export function reduceConversation(conversation: Conversation, action: ChatAction): Conversation {
+  switch (action.type) {
+    case 'send':
+      return sendMessage(conversation, action.text, action, action.now)
+    case 'update':
+      return applyUpdate(conversation, action.messageId, action.update, action.now)
+    case 'stop':
+      return stopAnswer(conversation, action.now)
+    case 'regenerate':
+    case 'retry':
+      return regenerateAnswer(conversation, action.assistantId, action.now)
+    case 'edit':
+      return editLastUserMessage(conversation, action.text, action.assistantId, action.now)
+    case 'continue':
+      return continueAnswer(conversation, action.now)
+    case 'rename':
+      return {
+        ...conversation,
+        title: normalizeTitle(action.title),
+        titleEdited: true,
+        updatedAt: action.now,
+      }
+  }
+}
