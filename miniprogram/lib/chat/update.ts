@@ -8,10 +8,19 @@ export const BLOCKED_NOTICE = '该回答未通过内容安全检查，已隐藏'
 /**
  * Error codes that mean "the connection broke", not "the request was refused".
  * An answer that already has text and fails with one of these becomes
- * `interrupted` (continuable). The chat client should report its own network
- * failures with `network` or `timeout`; the decoder reports `interrupted`.
+ * `interrupted` (continuable). The chat client reports `network`, `timeout`,
+ * `idle_timeout` and `background` (the app was hidden); the decoder `interrupted`.
  */
-export const INTERRUPTION_CODES: readonly string[] = ['interrupted', 'network', 'timeout', 'idle_timeout']
+export const INTERRUPTION_CODES: readonly string[] = [
+  'interrupted',
+  'network',
+  'timeout',
+  'idle_timeout',
+  'background',
+]
+
+/** The chat client's code for a request the user stopped: not a failure. */
+export const ABORTED_CODE = 'aborted'
 
 /** The code content security uses (relay error frame or 4xx body). */
 export const CONTENT_BLOCKED_CODE = 'content_blocked'
@@ -34,6 +43,8 @@ function withError(message: Message, update: Extract<ChatUpdate, { type: 'error'
   if (update.code !== undefined) error.code = update.code
   if (update.status !== undefined) error.status = update.status
   const closed = closeReasoning(message, now)
+  // Reached only when the page aborted without dispatching `stop` first: same outcome, no error shown.
+  if (update.code === ABORTED_CODE) return { ...closed, status: 'stopped' }
   if (update.code === CONTENT_BLOCKED_CODE) {
     // The text must not stay visible (nor be sent back as context): drop it and the reasoning.
     const { reasoning: _r, reasoningStartedAt: _s, reasoningMs: _m, ...rest } = closed

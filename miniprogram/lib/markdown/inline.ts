@@ -40,11 +40,20 @@ function findBacktickClose(text: string, from: number, end: number, n: number, f
   let p = from
   while (p < end) {
     const c = text[p]
-    if (c === '\n') return (countWork(p - from), NOT_FOUND)
+    if (c === '\n') {
+      countWork(p - from)
+      return NOT_FOUND
+    }
     if (c === '`') {
       const m = runLength(text, p, end)
-      if (p + m >= end && !final) return (countWork(p - from), UNKNOWN)
-      if (m === n) return (countWork(p - from), p)
+      if (p + m >= end && !final) {
+        countWork(p - from)
+        return UNKNOWN
+      }
+      if (m === n) {
+        countWork(p - from)
+        return p
+      }
       p += m
     } else p++
   }
@@ -67,7 +76,10 @@ function findEmphasisClose(
   let p = from
   while (p < end) {
     const c = text[p]
-    if (c === '\n') return (countWork(p - from), NOT_FOUND)
+    if (c === '\n') {
+      countWork(p - from)
+      return NOT_FOUND
+    }
     if (c === '\\') p += 2
     else if (c === '`') {
       const m = runLength(text, p, end)
@@ -76,9 +88,15 @@ function findEmphasisClose(
       p = close === NOT_FOUND ? p + m : close + m
     } else if (c === ch) {
       const m = runLength(text, p, end)
-      if (p + m >= end && !final) return (countWork(p - from), UNKNOWN)
+      if (p + m >= end && !final) {
+        countWork(p - from)
+        return UNKNOWN
+      }
       const closes = !isSpace(text[p - 1]) && (ch !== '_' || !isAlnum(text[p + m]))
-      if (m === k && closes && p > from) return (countWork(p - from), p)
+      if (m === k && closes && p > from) {
+        countWork(p - from)
+        return p
+      }
       p += m
     } else p++
   }
@@ -153,24 +171,26 @@ export function scanInline(
   mode: ScanMode,
   style: SpanStyle,
   out: Span[],
+  knownUndecided = false,
 ): number {
-  const final = mode === 'final'
   let i = from
   let plainStart = from
+  // Chars stepped over here; constructs count the chars their own searches examine.
+  let stepped = 0
   const flush = (until: number) => {
     if (until > plainStart) appendText(out, text.slice(plainStart, until), style)
   }
   while (i < to) {
     const c = text[i]!
+    stepped++
     if (!SPECIAL.has(c)) {
       i++
       continue
     }
     flush(i)
-    const next = handleSpecial(text, i, to, mode, style, out)
-    countWork(1)
+    const next = handleSpecial(text, i, to, mode, style, out, knownUndecided && i === from)
     if (next === UNKNOWN) {
-      countWork(i - from)
+      countWork(stepped)
       return i
     }
     if (next < 0) {
@@ -183,7 +203,7 @@ export function scanInline(
     plainStart = i
   }
   flush(to)
-  countWork(to - from)
+  countWork(stepped)
   return to
 }
 
@@ -199,8 +219,11 @@ function handleSpecial(
   mode: ScanMode,
   style: SpanStyle,
   out: Span[],
+  known: boolean,
 ): number {
   const final = mode === 'final'
+  // The stable scan just found this construct undecided: the same search would say so again.
+  const skip = known && mode === 'preview'
   const undecided = () => (mode === 'stable' ? UNKNOWN : to)
   const c = text[i]!
   if (c === '\\') {
@@ -211,7 +234,7 @@ function handleSpecial(
   }
   if (c === 'h') {
     if (style.href !== undefined || isAlnum(text[i - 1])) return NOT_FOUND
-    const end = findUrlEnd(text, i, to, final)
+    const end = skip ? UNKNOWN : findUrlEnd(text, i, to, final)
     if (end === NOT_FOUND) return NOT_FOUND
     if (end === UNKNOWN) {
       if (mode === 'stable') return UNKNOWN
@@ -225,7 +248,7 @@ function handleSpecial(
   const n = runLength(text, i, to)
   if (c === '`') {
     if (i + n >= to && !final) return undecided()
-    const close = findBacktickClose(text, i + n, to, n, final)
+    const close = skip ? UNKNOWN : findBacktickClose(text, i + n, to, n, final)
     if (close === NOT_FOUND) return literalRun(text, i, n, style, out)
     if (close === UNKNOWN) {
       if (mode === 'stable') return UNKNOWN
@@ -240,7 +263,7 @@ function handleSpecial(
   }
   if (c === '[') {
     if (style.href !== undefined) return NOT_FOUND
-    const link = findLink(text, i, to, final)
+    const link = skip ? UNKNOWN : findLink(text, i, to, final)
     if (link === NOT_FOUND) return NOT_FOUND
     if (link === UNKNOWN) {
       if (mode === 'stable') return UNKNOWN
@@ -262,7 +285,7 @@ function handleSpecial(
     c === '~'
       ? { ...style, strike: true }
       : { ...style, ...(n >= 2 ? { bold: true } : {}), ...(n !== 2 ? { italic: true } : {}) }
-  const close = findEmphasisClose(text, i + n, to, c, n, final)
+  const close = skip ? UNKNOWN : findEmphasisClose(text, i + n, to, c, n, final)
   if (close === NOT_FOUND) return literalRun(text, i, n, style, out)
   if (close === UNKNOWN) {
     if (mode === 'stable') return UNKNOWN
@@ -293,33 +316,66 @@ export function previewInline(text: string): Span[] {
 }
 
 /**
- * Inline markdown that grows at its end (a streaming paragraph). Text before
- * the first undecided construct is parsed once and kept; each `render` scans
- * only from there, so streaming a paragraph costs about one parse of it.
+ * Inline markdown that grows at its end (a streaming paragraph or table cell).
+ * Text before the first undecided construct is scanned once and its spans
+ * kept; each `render` scans only from there, so streaming a paragraph costs
+ * about one parse of it instead of one parse per update.
  */
 export class InlineStream {
-  private text = ''
-  private stablePos = 0
-  private readonly stable: Span[] = []
+  private pos = 0
+  private last = -1
+  /** Text length when the stable scan last stopped short of the end, else -1. */
+  private blocked = -1
+  private stable: Span[] = []
 
-  /** Adds text at the end. */
-  append(more: string): void {
-    this.text += more
-  }
-
-  /** Spans of the text so far (a new array; span objects of the settled part are reused). */
-  render(final: boolean): Span[] {
-    const text = this.text
-    this.stablePos = scanInline(
-      text,
-      this.stablePos,
-      text.length,
-      final ? 'final' : 'stable',
-      PLAIN,
-      this.stable,
-    )
+  /**
+   * Spans of `text`, which must extend the text of the previous call (or be
+   * cut back to a point the stable scan has not passed: then the scan restarts).
+   * `final` renders unclosed markers literally, otherwise as the user expects
+   * mid-stream. The cache only ever advances in `stable` mode, so a final
+   * render never commits a decision that more text could change.
+   */
+  render(text: string, final: boolean): Span[] {
+    if (this.pos > text.length || (this.pos > 0 && text.charCodeAt(this.pos - 1) !== this.last)) {
+      this.pos = 0
+      this.stable = []
+      this.blocked = -1
+    }
+    if (this.blocked < 0 || mayDecide(text, this.pos, this.blocked)) {
+      this.pos = scanInline(text, this.pos, text.length, 'stable', PLAIN, this.stable)
+      this.last = this.pos > 0 ? text.charCodeAt(this.pos - 1) : -1
+    }
+    this.blocked = this.pos < text.length ? text.length : -1
     const spans = this.stable.slice()
-    if (this.stablePos < text.length) scanInline(text, this.stablePos, text.length, 'preview', PLAIN, spans)
+    if (this.pos < text.length)
+      scanInline(text, this.pos, text.length, final ? 'final' : 'preview', PLAIN, spans, true)
     return spans
   }
+}
+
+/**
+ * Whether text appended since `since` can settle the undecided construct at
+ * `at`: only certain chars can (a closing marker, the end of a line or of a
+ * URL). Skipping the retry otherwise keeps a long unclosed `**bold` or link
+ * from being searched twice per update.
+ */
+function mayDecide(text: string, at: number, since: number): boolean {
+  if (since - at <= 8) return true
+  const c = text[at]
+  // A marker run that reached the old end is decided by whatever char follows it.
+  let run = at
+  while (run < since && text[run] === c) run++
+  if (run >= since) return true
+  countWork(text.length - since)
+  for (let i = since; i < text.length; i++) {
+    const d = text[i]!
+    if (d === '\n' || d === '\\') return true
+    if (c === 'h') {
+      const code = text.charCodeAt(i)
+      if (code <= 0x20 || code >= 0x7f || '<>"`'.includes(d)) return true
+    } else if (c === '[') {
+      if (d === ']' || d === '(' || d === ')') return true
+    } else if (d === c || d === '`') return true
+  }
+  return false
 }

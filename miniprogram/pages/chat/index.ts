@@ -1,4 +1,189 @@
-// Placeholder chat page: the streaming UI arrives with the chat UI work.
+import { themeBehavior } from '../../behaviors/theme'
+import { createIncrementalMarkdown, parseMarkdown } from '../../lib/markdown/index'
+import type { MarkdownEngine, Patch } from '../../lib/view/index'
+import { ChatSession } from '../../services/chat-session'
+import { listConversations } from '../../services/storage'
+import { copyText, navigate, setTitle, takeOpenRequest } from '../../services/ui'
+
+/** Real markdown for the answers (incremental while streaming). */
+const markdown: MarkdownEngine = { parse: parseMarkdown, createIncremental: createIncrementalMarkdown }
+
+/** What lives beside the page data: never rendered, so never sent through setData. */
+interface ChatPageState {
+  session: ChatSession
+  /** Auto-scroll follows the stream only while the user stays at the bottom. */
+  atBottom: boolean
+  /** Last scrollTop seen, to tell an upward scroll from layout growth. */
+  lastTop: number
+  /** Alternates between the two bottom anchors: scroll-into-view only scrolls when its value changes. */
+  anchor: number
+}
+
+const states = new WeakMap<object, ChatPageState>()
+
+function stateOf(page: object): ChatPageState {
+  const state = states.get(page)
+  if (!state) throw new Error('chat page not attached')
+  return state
+}
+
+/** Patches that touch the message list should follow the stream to the bottom. */
+function touchesMessages(patch: Patch): boolean {
+  return Object.keys(patch).some((key) => key.startsWith('messages'))
+}
+
+/**
+ * The chat page (home). Thin: user events go to a ChatSession
+ * (services/chat-session), which sends back merged path-based patches.
+ */
 Component({
-  data: { title: 'AI 对话' },
+  behaviors: [themeBehavior],
+  properties: {},
+  data: {
+    messages: [] as unknown[],
+    streaming: false,
+    empty: true,
+    lastUserIndex: -1,
+    title: '新对话',
+    conversationId: '',
+    input: '',
+    canSend: false,
+    editing: false,
+    showToBottom: false,
+    scrollIntoView: '',
+  },
+  lifetimes: {
+    attached() {
+      const render = (patch: Patch) => this._render(patch)
+      const state: ChatPageState = {
+        session: new ChatSession(render, markdown),
+        atBottom: true,
+        lastTop: 0,
+        anchor: 0,
+      }
+      states.set(this, state)
+      state.session.open(takeOpenRequest() ?? latestId())
+    },
+    detached() {
+      const state = states.get(this)
+      state?.session.dispose()
+      states.delete(this)
+    },
+  },
+  pageLifetimes: {
+    show() {
+      const state = states.get(this)
+      if (!state) return
+      const open = takeOpenRequest()
+      if (open !== undefined) state.session.open(open || undefined)
+      state.session.show()
+    },
+    hide() {
+      states.get(this)?.session.hide()
+    },
+  },
+  methods: {
+    /** Page query `?id=` opens that conversation. */
+    onLoad(query: Record<string, string | undefined>) {
+      if (query.id) stateOf(this).session.open(query.id)
+    },
+    _render(patch: Patch) {
+      const state = stateOf(this)
+      if (patch.title !== undefined) setTitle(String(patch.title))
+      if (state.atBottom && touchesMessages(patch)) {
+        state.anchor = 1 - state.anchor
+        patch.scrollIntoView = state.anchor ? 'bottom-b' : 'bottom-a'
+      }
+      this.setData(patch)
+    },
+    onInput(event: WechatMiniprogram.Input) {
+      const input = event.detail.value
+      this.setData({ input, canSend: input.trim() !== '' })
+    },
+    onSend() {
+      const text = this.data.input
+      if (text.trim() === '' || this.data.streaming) return
+      const session = stateOf(this).session
+      const sent = this.data.editing ? session.edit(text) : session.send(text)
+      if (sent) {
+        this._stickToBottom()
+        this.setData({ input: '', canSend: false, editing: false })
+      }
+    },
+    onPickPrompt(event: WechatMiniprogram.CustomEvent<{ text: string }>) {
+      this.setData({ input: event.detail.text, canSend: true })
+      this.onSend()
+    },
+    onStop() {
+      stateOf(this).session.stop()
+    },
+    onRegenerate() {
+      this._stickToBottom()
+      stateOf(this).session.regenerate()
+    },
+    onContinue() {
+      this._stickToBottom()
+      stateOf(this).session.continueAnswer()
+    },
+    onEdit() {
+      const session = stateOf(this).session
+      const user = session.conversation.messages[this.data.lastUserIndex]
+      if (!user) return
+      this.setData({ input: user.content, canSend: true, editing: true })
+    },
+    onCancelEdit() {
+      this.setData({ input: '', canSend: false, editing: false })
+    },
+    onCopy(event: WechatMiniprogram.TouchEvent) {
+      const index = Number((event.currentTarget.dataset as { index?: number }).index)
+      const message = stateOf(this).session.conversation.messages[index]
+      if (message) copyText(message.content)
+    },
+    onToggleReasoning(event: WechatMiniprogram.CustomEvent) {
+      const index = Number((event.currentTarget.dataset as { index?: number }).index)
+      stateOf(this).session.toggleReasoning(index)
+    },
+    onScroll(event: WechatMiniprogram.ScrollViewScroll) {
+      const state = stateOf(this)
+      const top = event.detail?.scrollTop
+      if (typeof top !== 'number') return
+      // Moving up by more than a few pixels is the user reading back: stop following the stream.
+      if (top < state.lastTop - 4 && state.atBottom) {
+        state.atBottom = false
+        this.setData({ showToBottom: true })
+      }
+      state.lastTop = top
+    },
+    onScrollToLower() {
+      const state = stateOf(this)
+      if (state.atBottom) return
+      state.atBottom = true
+      this.setData({ showToBottom: false })
+    },
+    onToBottom() {
+      this._stickToBottom()
+    },
+    _stickToBottom() {
+      const state = stateOf(this)
+      state.atBottom = true
+      state.anchor = 1 - state.anchor
+      this.setData({ showToBottom: false, scrollIntoView: state.anchor ? 'bottom-b' : 'bottom-a' })
+    },
+    onNewChat() {
+      if (this.data.streaming) stateOf(this).session.stop()
+      stateOf(this).session.open()
+      this.setData({ input: '', canSend: false, editing: false })
+    },
+    onOpenList() {
+      navigate('/pages/conversations/index')
+    },
+    onOpenSettings() {
+      navigate('/pages/settings/index')
+    },
+  },
 })
+
+/** The most recent conversation: the chat page reopens it on launch. */
+function latestId(): string | undefined {
+  return listConversations()[0]?.id
+}

@@ -1,0 +1,137 @@
+import type { ChatUpdate } from '../stream'
+import { hasChinese, headerValue } from './text'
+
+/** The error update the client emits. */
+export type ErrorUpdate = Extract<ChatUpdate, { type: 'error' }>
+
+/** What a relay (or an OpenAI-compatible gateway) said in a JSON error body. */
+export interface RelayErrorBody {
+  message?: string
+  code?: string
+}
+
+/** User-facing texts for the client's own error codes. */
+export const CLIENT_MESSAGES = {
+  unauthorized: '访问令牌无效或已过期，请在设置中检查访问令牌',
+  not_found: '中转地址错误（找不到接口），请在设置中检查中转地址',
+  too_large: '消息太长，请缩短内容或减少发送的历史消息条数',
+  rate_limited: '请求太频繁，请稍后再试',
+  content_blocked: '内容未通过安全检查',
+  quota_exceeded: '额度已用完，请稍后再试',
+  bad_response: '服务返回了无法识别的内容，请检查中转地址',
+  first_byte_timeout: '服务器长时间没有响应，请稍后重试',
+  idle_timeout: '长时间没有收到新内容，连接已中断',
+  timeout: '请求超时，请检查网络后重试',
+  network: '网络连接失败，请检查网络后重试',
+  background: '小程序切到了后台，连接已中断',
+  aborted: '已停止生成',
+} as const
+
+/**
+ * Relay codes that say more than the status and that the page reacts to (hide
+ * the answer, offer no retry…): passed through instead of mapped by status.
+ */
+export const PASS_THROUGH_CODES: readonly string[] = [
+  'content_blocked',
+  'quota_exceeded',
+  'insufficient_quota',
+  'model_not_found',
+  'context_length_exceeded',
+]
+
+/** Reads `{"error":{"message","code"|"type"}}`, `{"error":"text"}` or `{"message"}`; anything else is nothing. */
+export function parseRelayError(text: string): RelayErrorBody {
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    return {}
+  }
+  if (typeof body !== 'object' || body === null) return {}
+  const raw = body as Record<string, unknown>
+  const error = raw.error
+  if (typeof error === 'string') return error ? { message: error } : {}
+  const source = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : raw
+  const result: RelayErrorBody = {}
+  if (typeof source.message === 'string' && source.message.trim()) result.message = source.message.trim()
+  const code = source.code ?? source.type
+  if (typeof code === 'string' && code) result.code = code
+  else if (typeof code === 'number') result.code = String(code)
+  return result
+}
+
+/**
+ * Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date),
+ * rounded up, at least 1; undefined when absent or unreadable.
+ */
+export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined
+  const trimmed = value.trim()
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.max(1, Math.ceil(Number(trimmed)))
+  const date = Date.parse(trimmed)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(1, Math.ceil((date - now) / 1000))
+}
+
+function clip(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
+
+function byStatus(
+  status: number | undefined,
+  relay: RelayErrorBody,
+  retryAfter: number | undefined,
+): ErrorUpdate {
+  const s = status ?? 0
+  if (s === 401 || s === 403)
+    return { type: 'error', code: 'unauthorized', message: CLIENT_MESSAGES.unauthorized }
+  if (s === 404) return { type: 'error', code: 'not_found', message: CLIENT_MESSAGES.not_found }
+  if (s === 413) return { type: 'error', code: 'too_large', message: CLIENT_MESSAGES.too_large }
+  if (s === 429) {
+    const message =
+      retryAfter !== undefined ? `请求太频繁，请 ${retryAfter} 秒后再试` : CLIENT_MESSAGES.rate_limited
+    return { type: 'error', code: 'rate_limited', message }
+  }
+  if (s >= 500) {
+    const message =
+      relay.message && hasChinese(relay.message)
+        ? `${relay.message}（HTTP ${s}）`
+        : `中转服务或上游模型暂时不可用（HTTP ${s}），请稍后再试`
+    return { type: 'error', code: 'server', message }
+  }
+  const label = status === undefined ? '请求失败' : `请求失败（HTTP ${s}）`
+  const relayText = relay.message
+  const message = relayText ? (hasChinese(relayText) ? relayText : `${label}：${clip(relayText)}`) : label
+  return { type: 'error', code: 'http', message }
+}
+
+/**
+ * A refused request (non-2xx status, or a JSON error instead of an event
+ * stream) → one readable Chinese error update carrying the status. The code
+ * follows the status (401/403 unauthorized, 404 not_found, 413 too_large, 429
+ * rate_limited, 5xx server, else http) except for `PASS_THROUGH_CODES`, which
+ * keep the relay's code and its message when Chinese; a 401 is always
+ * `unauthorized` so the login layer can renew the session.
+ */
+export function describeHttpError(
+  status: number | undefined,
+  bodyText: string,
+  headers: unknown,
+  now: number,
+): ErrorUpdate {
+  const relay = parseRelayError(bodyText)
+  const retryAfter = retryAfterSeconds(headerValue(headers, 'retry-after'), now)
+  let update: ErrorUpdate
+  if (relay.code && PASS_THROUGH_CODES.includes(relay.code) && status !== 401) {
+    const known = CLIENT_MESSAGES[relay.code as keyof typeof CLIENT_MESSAGES] as string | undefined
+    const message =
+      relay.message && hasChinese(relay.message)
+        ? relay.message
+        : (known ?? byStatus(status, relay, retryAfter).message)
+    update = { type: 'error', code: relay.code, message }
+  } else {
+    update = byStatus(status, relay, retryAfter)
+  }
+  if (status !== undefined) update.status = status
+  return update
+}

@@ -1,0 +1,118 @@
+import { InlineStream } from '../inline'
+import { blockStart, type Leading, leading } from '../lines'
+import type { Block } from '../types'
+import { Code } from './code'
+import { Heading, Rule } from './leaf'
+import { List } from './list'
+import type { BlockSeqLike, Context, LineCache, OpenBlock, RowCache } from './open'
+import { Paragraph } from './paragraph'
+import { Quote } from './quote'
+
+/**
+ * A sequence of blocks fed line by line (the document, a quote's or a list
+ * item's content). Closed blocks are rendered once and kept; only the open
+ * block at the end changes.
+ */
+export class BlockSeq implements BlockSeqLike {
+  /** Rendered closed blocks: these objects never change. */
+  readonly done: Block[] = []
+  private open: OpenBlock | null = null
+
+  constructor(private readonly ctx: Context) {}
+
+  addLine(line: string, at: number): void {
+    const open = this.open
+    // Measured once here: every block below classifies the line from its indentation.
+    const lead = leading(line)
+    if (open) {
+      if (open instanceof Paragraph) {
+        const t = open.tableFrom(line, lead)
+        if (t) {
+          if (t.before) this.done.push(t.before)
+          this.open = t.table
+          return
+        }
+      }
+      if (open.take(line, at, lead)) return
+      this.done.push(open.render(true))
+      this.open = null
+    }
+    this.open = startBlock(line, at, lead, this.ctx)
+  }
+
+  canLazy(): boolean {
+    return this.open?.canLazy() ?? false
+  }
+
+  addLazy(line: string, at: number): void {
+    this.open?.addLazy(line, at)
+  }
+
+  save(): () => void {
+    const n = this.done.length
+    const open = this.open
+    const restoreOpen = open?.save()
+    return () => {
+      this.done.length = n
+      this.open = open
+      restoreOpen?.()
+    }
+  }
+
+  /** Whether a block is open at the end (it is the only one that can still change). */
+  hasOpen(): boolean {
+    return this.open !== null
+  }
+
+  /** Closed blocks, then the open one rendered (`closed`: as if no more text could come). */
+  render(closed: boolean): Block[] {
+    const blocks = this.done.slice()
+    if (this.open) blocks.push(this.open.render(closed))
+    return blocks
+  }
+}
+
+/** Opens the block a line starts (null for a blank line). */
+function startBlock(line: string, at: number, lead: Leading, ctx: Context): OpenBlock | null {
+  const s = blockStart(line, lead)
+  if (!s) return lead.first === line.length ? null : new Paragraph(line, at, lead, ctx)
+  switch (s.kind) {
+    case 'heading':
+      return new Heading(s.level, line.slice(s.content))
+    case 'hr':
+      return new Rule()
+    case 'fence':
+      return new Code(s.char, s.len, s.indent, s.info, ctx)
+    case 'quote':
+      return new Quote(line, at, lead, ctx)
+    case 'item':
+      return new List(s, line, at, ctx)
+  }
+}
+
+/** Scanning caches for one document or one stream; cleared when the text is replaced. */
+export function createContext(): Context & { prune(before: number): void } {
+  const inline = new Map<number, InlineStream>()
+  const code = new Map<number, LineCache>()
+  const rows = new Map<number, RowCache>()
+  const ctx = {
+    inline(at: number): InlineStream {
+      let s = inline.get(at)
+      if (!s) {
+        s = new InlineStream()
+        inline.set(at, s)
+      }
+      return s
+    },
+    code,
+    rows,
+    seq: (): BlockSeqLike => new BlockSeq(ctx),
+    /** Drops the caches of lines that start before `before`: complete lines are never scanned again. */
+    prune(before: number): void {
+      for (const map of [code, rows]) {
+        for (const key of map.keys()) if (key < before) map.delete(key)
+      }
+    },
+  }
+  return ctx
+}

@@ -1,0 +1,58 @@
+/** A setData payload: data paths (`messages[3].blocks[2]`) to their new values. */
+export type Patch = Record<string, unknown>
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Arrays that shrink are resent whole only up to this size; bigger ones get `null` tombstones. */
+export const SHRINK_RESEND_LIMIT = 1024
+
+/**
+ * Adds to `out` the smallest set of path updates that turns `prev` into
+ * `next`. Arrays that grow or change in place are updated per index, and
+ * objects with the same keys per key, so a growing code block sends only its
+ * last line instead of the whole block. Keys added or removed and type
+ * changes replace the value at `path`.
+ *
+ * setData cannot delete by path, so an array that shrank is either resent
+ * whole (when small) or updated in place with its removed tail set to `null`:
+ * the templates skip null items (`wx:if="{{item}}"` under every `wx:for`).
+ * That keeps a closing code fence (which drops the open block's empty last
+ * line) from resending the whole block.
+ */
+export function diffInto(prev: unknown, next: unknown, path: string, out: Patch): void {
+  if (prev === next) return
+  if (Array.isArray(prev) && Array.isArray(next)) {
+    if (next.length < prev.length) {
+      if (JSON.stringify(next).length <= SHRINK_RESEND_LIMIT) {
+        out[path] = next
+        return
+      }
+      for (let i = 0; i < next.length; i++) diffInto(prev[i], next[i], `${path}[${i}]`, out)
+      for (let i = next.length; i < prev.length; i++) if (prev[i] !== null) out[`${path}[${i}]`] = null
+      return
+    }
+    for (let i = 0; i < next.length; i++) {
+      if (i < prev.length) diffInto(prev[i], next[i], `${path}[${i}]`, out)
+      else out[`${path}[${i}]`] = next[i]
+    }
+    return
+  }
+  if (isPlainObject(prev) && isPlainObject(next)) {
+    const prevKeys = Object.keys(prev)
+    const nextKeys = Object.keys(next)
+    if (prevKeys.length !== nextKeys.length || nextKeys.some((key) => !(key in prev))) {
+      out[path] = next
+      return
+    }
+    for (const key of nextKeys) diffInto(prev[key], next[key], `${path}.${key}`, out)
+    return
+  }
+  out[path] = next
+}
+
+/** Bytes a patch costs to send (its JSON, in UTF-16 units as the bridge measures it). */
+export function patchSize(patch: Patch): number {
+  return JSON.stringify(patch).length
+}

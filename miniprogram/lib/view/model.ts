@@ -1,0 +1,122 @@
+import type { Conversation, Message } from '../chat'
+import type { Block } from '../markdown/types'
+import { diffInto, type Patch } from './diff'
+import { messageView } from './render'
+import type { MessageView } from './types'
+
+/** The markdown functions the view model needs (injected: lib/view does not pick a parser). */
+export interface MarkdownEngine {
+  parse(text: string): Block[]
+  createIncremental(): { update(text: string): { blocks: Block[]; changed: number[] } }
+}
+
+/**
+ * Turns successive conversation states into minimal setData patches. It keeps
+ * what the page already shows (`sent`) and what it should show (`views`);
+ * `flush` sends only the paths that differ, for the messages marked dirty.
+ * Streaming answers go through one incremental markdown parser each, so
+ * finished blocks are neither re-parsed nor re-sent.
+ */
+export class ChatViewModel {
+  private messages: Message[] = []
+  private views: MessageView[] = []
+  private sent: MessageView[] = []
+  private dirty = new Set<number>()
+  /** Messages whose view must be rebuilt before the next flush. */
+  private stale = new Set<number>()
+  private whole = true
+  private parsers = new Map<string, ReturnType<MarkdownEngine['createIncremental']>>()
+  private opened = new Map<string, boolean>()
+
+  constructor(private readonly markdown: MarkdownEngine) {}
+
+  /**
+   * Takes the next conversation state. Cheap: it only notes which messages
+   * changed (by identity); views are built at `flush`, so a burst of tokens
+   * inside one merge window costs one markdown update, not one per token.
+   */
+  apply(conversation: Conversation): void {
+    const next = conversation.messages
+    if (next.length < this.views.length) {
+      this.views.length = next.length
+      this.whole = true
+    }
+    for (let i = 0; i < next.length; i++) {
+      if (this.messages[i] !== next[i] || !this.views[i]) this.stale.add(i)
+    }
+    this.messages = next.slice()
+  }
+
+  /** The user toggled the reasoning panel of message `index`. */
+  toggleReasoning(index: number): void {
+    this.rebuild()
+    const view = this.views[index]
+    if (!view) return
+    this.opened.set(view.id, !view.reasoningOpen)
+    this.views[index] = { ...view, reasoningOpen: !view.reasoningOpen }
+    this.dirty.add(index)
+  }
+
+  /** Forgets everything sent: the next flush sends the whole list (a new page or conversation). */
+  reset(): void {
+    this.whole = true
+    this.parsers.clear()
+    this.opened.clear()
+    this.messages = []
+    this.views = []
+    this.stale.clear()
+  }
+
+  /** The patch that brings the page up to date, or null when it already is. */
+  flush(): Patch | null {
+    this.rebuild()
+    if (this.whole) {
+      this.whole = false
+      this.dirty.clear()
+      this.sent = this.views.slice()
+      return { messages: this.sent.slice() }
+    }
+    if (this.dirty.size === 0) return null
+    const patch: Patch = {}
+    for (const i of this.dirty) {
+      const view = this.views[i]
+      if (!view) continue
+      const before = this.sent[i]
+      if (before) diffInto(before, view, `messages[${i}]`, patch)
+      else patch[`messages[${i}]`] = view
+      this.sent[i] = view
+    }
+    this.dirty.clear()
+    return Object.keys(patch).length > 0 ? patch : null
+  }
+
+  private rebuild(): void {
+    for (const i of this.stale) {
+      const message = this.messages[i]
+      if (!message) continue
+      this.views[i] = this.build(message)
+      this.dirty.add(i)
+    }
+    this.stale.clear()
+  }
+
+  private build(message: Message): MessageView {
+    return messageView(message, this.blocksOf(message), this.opened.get(message.id))
+  }
+
+  private blocksOf(message: Message): Block[] {
+    if (message.role !== 'assistant') return []
+    let parser = this.parsers.get(message.id)
+    if (!parser && message.status !== 'streaming') return this.markdown.parse(message.content)
+    if (!parser) {
+      parser = this.markdown.createIncremental()
+      this.parsers.set(message.id, parser)
+    }
+    const { blocks, changed } = parser.update(message.content)
+    // Only the blocks reported changed are copied: the sent snapshot must not share mutable objects.
+    const copy = blocks.slice()
+    for (const j of changed) if (copy[j]) copy[j] = JSON.parse(JSON.stringify(copy[j])) as Block
+    if (message.status !== 'streaming') this.parsers.delete(message.id)
+    return copy
+  }
+}

@@ -1,0 +1,34 @@
+import { canContinue, type Message, reasoningLabel } from '../chat'
+import type { Block } from '../markdown/types'
+import type { MessageView } from './types'
+
+/** Splits reasoning into paragraphs so a growing reasoning updates only its last one. */
+export function reasoningParagraphs(text: string | undefined): string[] {
+  if (!text) return []
+  return text.split(/\n{2,}/)
+}
+
+/**
+ * The render model of one message. `blocks` are the answer's markdown blocks
+ * (computed by the caller, incrementally while streaming); `open` is the
+ * reasoning panel state the user chose, if any.
+ */
+export function messageView(message: Message, blocks: Block[], open: boolean | undefined): MessageView {
+  const streaming = message.status === 'streaming'
+  const answering = message.content !== ''
+  return {
+    id: message.id,
+    role: message.role,
+    status: message.status,
+    text: message.role === 'user' ? message.content : '',
+    blocks,
+    reasoning: reasoningParagraphs(message.reasoning),
+    reasoningLabel: reasoningLabel(message),
+    // Open while the model thinks, collapsed once the answer starts, unless the user chose.
+    reasoningOpen: open ?? (streaming && !answering),
+    waiting: streaming && !answering && !message.reasoning,
+    error: message.error?.message ?? '',
+    canContinue: canContinue(message),
+    finished: message.role === 'assistant' && !streaming,
+  }
+}

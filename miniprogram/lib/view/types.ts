@@ -1,0 +1,31 @@
+import type { MessageRole, MessageStatus } from '../chat'
+import type { Block } from '../markdown/types'
+
+/**
+ * What the chat page renders for one message: plain JSON kept in page data.
+ * Growing texts are arrays (answer blocks, reasoning paragraphs) so a stream
+ * only ever updates their tail by path.
+ */
+export interface MessageView {
+  id: string
+  role: MessageRole
+  status: MessageStatus
+  /** The user's text (user messages only). */
+  text: string
+  /** The answer as markdown blocks (assistant messages only). */
+  blocks: Block[]
+  /** Reasoning text split into paragraphs. */
+  reasoning: string[]
+  /** "思考中…" or "已深度思考（用时 N 秒）"; '' without reasoning. */
+  reasoningLabel: string
+  /** Whether the reasoning panel is expanded. */
+  reasoningOpen: boolean
+  /** Streaming with nothing to show yet: the typing indicator. */
+  waiting: boolean
+  /** Readable error or notice shown under the answer; '' when none. */
+  error: string
+  /** Cut answer that 继续 can carry on. */
+  canContinue: boolean
+  /** Finished (not streaming): copy / regenerate actions are offered. */
+  finished: boolean
+}

@@ -1,0 +1,281 @@
+import {
+  buildRequestMessages,
+  type ChatAction,
+  type Conversation,
+  createConversation,
+  lastUserIndex,
+  reduceConversation,
+  streamingMessage,
+} from '../lib/chat/index'
+import type { ChatUpdate } from '../lib/stream/index'
+import {
+  ChatViewModel,
+  createFlushScheduler,
+  type FlushScheduler,
+  type MarkdownEngine,
+  type Patch,
+} from '../lib/view/index'
+import { startAuthorizedChatRequest } from './auth'
+import { loadSettings } from './settings'
+import { loadConversation, notifySaveResult, saveConversation } from './storage'
+
+/** Character budget of one request's messages (system prompt included). */
+export const REQUEST_MAX_CHARS = 24_000
+
+/** Shown on an answer left streaming by a previous run of the app (WeChat killed it mid-answer). */
+export const RECOVERED_MESSAGE = '上次回答被中断'
+
+/** Sessions alive in this app, so App.onHide can save every partial answer. */
+const live = new Set<ChatSession>()
+
+/** Saves the partial answers of all live sessions (App.onHide: WeChat may kill the app next). */
+export function persistAllSessions(): void {
+  for (const session of live) session.persist()
+}
+
+/** Whether this base library can stream (`enableChunked`, 2.20.2+); older ones get one non-streaming answer. */
+export function canStream(): boolean {
+  try {
+    return wx.canIUse('request.object.enableChunked')
+  } catch {
+    return false
+  }
+}
+
+let counter = 0
+function newId(prefix: string): string {
+  counter++
+  return `${prefix}${Date.now().toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`
+}
+
+/** Page data the session owns besides `messages`. */
+interface Meta {
+  streaming: boolean
+  empty: boolean
+  /** Index of the last user message (the one that can be edited), -1 when none. */
+  lastUserIndex: number
+  title: string
+  conversationId: string
+}
+
+/**
+ * One open conversation on the chat page: dispatches user actions through the
+ * lib/chat reducer, runs the request, turns state changes into merged,
+ * path-based setData patches (lib/view) and persists. The page only wires
+ * events to it and hands it `render`.
+ */
+export class ChatSession {
+  conversation: Conversation
+  private readonly model: ChatViewModel
+  private readonly scheduler: FlushScheduler
+  private request: { abort(): void } | null = null
+  private meta: Meta | null = null
+  /** App.onHide listener: WeChat may kill a hidden app, so the partial answer is saved right away. */
+  private readonly onAppHide = () => this.hide()
+  private readonly onAppShow = () => this.show()
+
+  constructor(
+    private readonly render: (patch: Patch) => void,
+    markdown: MarkdownEngine,
+  ) {
+    this.model = new ChatViewModel(markdown)
+    this.scheduler = createFlushScheduler(() => this.flush(), {
+      now: () => Date.now(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    })
+    this.conversation = createConversation(newId('c'), Date.now())
+    live.add(this)
+    if (typeof wx.onAppHide === 'function') wx.onAppHide(this.onAppHide)
+    if (typeof wx.onAppShow === 'function') wx.onAppShow(this.onAppShow)
+  }
+
+  /** True while an answer streams. */
+  get streaming(): boolean {
+    return streamingMessage(this.conversation) !== undefined
+  }
+
+  /** Opens a stored conversation (or a new one when `id` is missing or unknown). */
+  open(id?: string): void {
+    this.abort()
+    const stored = id ? loadConversation(id) : null
+    this.conversation = stored ? recover(stored) : createConversation(newId('c'), Date.now())
+    this.model.reset()
+    this.model.apply(this.conversation)
+    this.meta = null
+    this.scheduler.flushNow()
+  }
+
+  /** Sends `text` as a new user message. Returns false when it cannot be sent now. */
+  send(text: string): boolean {
+    if (this.streaming || text.trim() === '') return false
+    return this.act(
+      { type: 'send', text, userId: newId('u'), assistantId: newId('a'), now: Date.now() },
+      true,
+    )
+  }
+
+  /** Replaces the last user message and answers it again. */
+  edit(text: string): boolean {
+    return this.act({ type: 'edit', text, assistantId: newId('a'), now: Date.now() }, true)
+  }
+
+  /** Answers the last user message again (after a finished answer or a failure). */
+  regenerate(): boolean {
+    return this.act({ type: 'regenerate', assistantId: newId('a'), now: Date.now() }, true)
+  }
+
+  /** Carries on a cut answer. */
+  continueAnswer(): boolean {
+    return this.act({ type: 'continue', now: Date.now() }, true)
+  }
+
+  /** Stops the streaming answer; its partial text stays. */
+  stop(): void {
+    // Mark it stopped first: an `aborted` error the client may report afterwards is then stale.
+    this.act({ type: 'stop', now: Date.now() }, false)
+    this.abort()
+    this.persist()
+  }
+
+  /** Renames the conversation. */
+  rename(title: string): boolean {
+    const ok = this.act({ type: 'rename', title, now: Date.now() }, false)
+    if (ok) this.persist()
+    return ok
+  }
+
+  /** Expands or collapses the reasoning panel of message `index`. */
+  toggleReasoning(index: number): void {
+    this.model.toggleReasoning(index)
+    this.scheduler.flushNow()
+  }
+
+  /** The page was hidden: stop rendering, save the partial answer now (the app may be killed). */
+  hide(): void {
+    this.scheduler.hide()
+    if (this.streaming) this.persist()
+  }
+
+  /** The page is visible again: render everything that arrived meanwhile. */
+  show(): void {
+    this.scheduler.show()
+  }
+
+  /** Saves the conversation (once it has messages) and tells the user what had to be trimmed. */
+  persist(): void {
+    if (this.conversation.messages.length === 0) return
+    try {
+      notifySaveResult(saveConversation(this.conversation))
+    } catch (error) {
+      wx.showToast({ title: error instanceof Error ? error.message : '保存失败', icon: 'none' })
+    }
+  }
+
+  /** The page goes away: save and release. */
+  dispose(): void {
+    if (this.streaming) this.persist()
+    this.abort()
+    this.scheduler.dispose()
+    live.delete(this)
+    if (typeof wx.offAppHide === 'function') wx.offAppHide(this.onAppHide)
+    if (typeof wx.offAppShow === 'function') wx.offAppShow(this.onAppShow)
+  }
+
+  private act(action: ChatAction, startsAnswer: boolean): boolean {
+    let next: Conversation
+    try {
+      next = reduceConversation(this.conversation, action)
+    } catch (error) {
+      if (error instanceof RangeError) {
+        wx.showToast({ title: error.message, icon: 'none' })
+        return false
+      }
+      throw error
+    }
+    this.setConversation(next)
+    this.scheduler.flushNow()
+    if (startsAnswer) this.startAnswer()
+    return true
+  }
+
+  private setConversation(next: Conversation): void {
+    this.conversation = next
+    this.model.apply(next)
+  }
+
+  private startAnswer(): void {
+    const answer = streamingMessage(this.conversation)
+    if (!answer) return
+    const settings = loadSettings()
+    const streaming = canStream()
+    const context = buildRequestMessages(this.conversation, {
+      systemPrompt: settings.systemPrompt,
+      maxMessages: settings.maxMessages,
+      maxChars: REQUEST_MAX_CHARS,
+    })
+    const body = {
+      model: settings.model,
+      messages: context.messages,
+      temperature: settings.temperature,
+      stream: streaming,
+    }
+    if (context.truncatedUserMessage) wx.showToast({ title: '消息过长，已省略中间部分', icon: 'none' })
+    try {
+      this.request = startAuthorizedChatRequest({
+        url: `${settings.relayUrl.replace(/\/+$/, '')}/v1/chat/completions`,
+        body,
+        token: settings.token || undefined,
+        streaming,
+        onUpdate: (update) => this.onUpdate(answer.id, update),
+      })
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '请求失败'
+      this.onUpdate(answer.id, { type: 'error', message, code: 'network' })
+    }
+  }
+
+  private onUpdate(messageId: string, update: ChatUpdate): void {
+    const next = reduceConversation(this.conversation, { type: 'update', messageId, update, now: Date.now() })
+    if (next === this.conversation) return
+    this.setConversation(next)
+    if (update.type === 'delta') {
+      this.scheduler.request()
+      return
+    }
+    this.request = null
+    this.persist()
+    this.scheduler.flushNow()
+  }
+
+  private abort(): void {
+    const request = this.request
+    this.request = null
+    request?.abort()
+  }
+
+  private flush(): void {
+    const patch = this.model.flush() ?? {}
+    const conversation = this.conversation
+    const meta: Meta = {
+      streaming: this.streaming,
+      empty: conversation.messages.length === 0,
+      lastUserIndex: lastUserIndex(conversation),
+      title: conversation.title,
+      conversationId: conversation.id,
+    }
+    for (const key of Object.keys(meta) as (keyof Meta)[]) {
+      if (this.meta?.[key] !== meta[key]) patch[key] = meta[key]
+    }
+    this.meta = meta
+    if (Object.keys(patch).length > 0) this.render(patch)
+  }
+}
+
+/** An answer stored while streaming belongs to a dead request: mark it interrupted (or failed if empty). */
+function recover(conversation: Conversation): Conversation {
+  const answer = streamingMessage(conversation)
+  if (!answer) return conversation
+  const update: ChatUpdate = { type: 'error', message: RECOVERED_MESSAGE, code: 'interrupted' }
+  return reduceConversation(conversation, { type: 'update', messageId: answer.id, update, now: Date.now() })
+}

@@ -1,0 +1,91 @@
+import { CLIENT_MESSAGES, describeHttpError, describeRequestFail } from '../lib/client/index'
+import { parseModelList } from '../lib/client/models'
+import { normalizeRelayUrl } from '../lib/client/settings-rules'
+
+/** Small requests of the settings page: they should answer fast or not at all. */
+const TIMEOUT_MS = 10_000
+
+interface GetResult {
+  status: number
+  data: unknown
+  header: unknown
+}
+
+/** One GET through wx.request; network failures reject with a Chinese message. */
+function get(url: string, token: string | undefined): Promise<GetResult> {
+  return new Promise((resolve, reject) => {
+    const header: Record<string, string> = { Accept: 'application/json' }
+    if (token) header.Authorization = `Bearer ${token}`
+    try {
+      wx.request({
+        url,
+        method: 'GET',
+        header,
+        dataType: 'json',
+        timeout: TIMEOUT_MS,
+        success: (res) => resolve({ status: res.statusCode, data: res.data, header: res.header }),
+        fail: (err) => reject(new Error(describeRequestFail(err?.errMsg, false).message)),
+      })
+    } catch {
+      reject(new Error(CLIENT_MESSAGES.network))
+    }
+  })
+}
+
+function bodyText(data: unknown): string {
+  return typeof data === 'string' ? data : JSON.stringify(data ?? '')
+}
+
+function refused(result: GetResult): Error & { code?: string; status?: number } {
+  const update = describeHttpError(result.status, bodyText(result.data), result.header, Date.now())
+  return Object.assign(new Error(update.message), { code: update.code, status: result.status })
+}
+
+/**
+ * The models the relay offers (`GET <relay>/v1/models`), in its order.
+ * @throws Error with a readable Chinese message (and `code`/`status` for HTTP errors).
+ */
+export async function fetchModels(relayUrl: string, token: string): Promise<string[]> {
+  const result = await get(`${normalizeRelayUrl(relayUrl)}/v1/models`, token || undefined)
+  if (result.status < 200 || result.status >= 300) throw refused(result)
+  const models = parseModelList(result.data)
+  if (!models) throw new Error(CLIENT_MESSAGES.bad_response)
+  return models
+}
+
+/** Outcome of the settings page's "test connection". */
+export interface ConnectionResult {
+  ok: boolean
+  /** Chinese text for a toast or an inline notice. */
+  message: string
+  /** The models, when the model list could be read. */
+  models?: string[]
+}
+
+/**
+ * Checks the relay as the settings page would use it: `/healthz` says whether
+ * it is reachable at all (a gateway without one answers 404, which is fine),
+ * then `/v1/models` checks the token. Never throws.
+ */
+export async function testConnection(relayUrl: string, token: string): Promise<ConnectionResult> {
+  const base = normalizeRelayUrl(relayUrl)
+  try {
+    const health = await get(`${base}/healthz`, undefined)
+    if (health.status >= 500) {
+      return { ok: false, message: `中转服务暂时不可用（HTTP ${health.status}）` }
+    }
+  } catch (error) {
+    return { ok: false, message: `无法连接中转服务：${(error as Error).message}` }
+  }
+  try {
+    const models = await fetchModels(base, token)
+    const message =
+      models.length > 0 ? `连接成功，可用模型 ${models.length} 个` : '连接成功，但中转没有提供模型'
+    return { ok: true, message, models }
+  } catch (error) {
+    const code = (error as { code?: string }).code
+    if (code === 'unauthorized')
+      return { ok: false, message: `已连接中转服务，但${CLIENT_MESSAGES.unauthorized}` }
+    return { ok: false, message: (error as Error).message }
+  }
+}

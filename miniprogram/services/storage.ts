@@ -1,0 +1,113 @@
+import {
+  type Conversation,
+  type ConversationSummary,
+  fitConversation,
+  planStorage,
+  sortNewestFirst,
+  storedSize,
+  summarizeConversation,
+} from '../lib/chat/index'
+
+/** Key of the conversation list (summaries + sizes, so listing never reads every conversation). */
+export const INDEX_KEY = 'conv:index'
+
+/** Key of one conversation. */
+export function conversationKey(id: string): string {
+  return `conv:${id}`
+}
+
+/** One index entry: what the list shows plus the stored size used to plan evictions. */
+export interface IndexEntry extends ConversationSummary {
+  bytes: number
+}
+
+/** What a save had to give up; show the user a notice when either is set. */
+export interface SaveResult {
+  /** Ids of older conversations deleted to make room (oldest first). */
+  evicted: string[]
+  /** The conversation itself was too large for one key: its oldest messages (or longest texts) were cut. */
+  trimmed: boolean
+}
+
+function readIndex(): IndexEntry[] {
+  try {
+    const raw: unknown = wx.getStorageSync(INDEX_KEY)
+    return Array.isArray(raw) ? (raw as IndexEntry[]) : []
+  } catch {
+    return []
+  }
+}
+
+/** Conversations, newest first. */
+export function listConversations(): ConversationSummary[] {
+  return sortNewestFirst(readIndex()).map(({ bytes: _bytes, ...summary }) => summary)
+}
+
+/** One conversation, or null when missing or unreadable. */
+export function loadConversation(id: string): Conversation | null {
+  try {
+    const raw: unknown = wx.getStorageSync(conversationKey(id))
+    if (raw && typeof raw === 'object' && Array.isArray((raw as Conversation).messages))
+      return raw as Conversation
+  } catch {
+    // An unreadable entry is treated as missing.
+  }
+  return null
+}
+
+/**
+ * Saves `conversation` under its key and updates the index. Stays under the
+ * per-key and total limits (lib/chat fitConversation / planStorage): oldest
+ * messages are trimmed and oldest other conversations evicted rather than failing.
+ */
+export function saveConversation(conversation: Conversation): SaveResult {
+  const fitted = fitConversation(conversation)
+  const others = readIndex().filter((entry) => entry.id !== conversation.id)
+  const entry: IndexEntry = { ...summarizeConversation(fitted.conversation), bytes: fitted.bytes }
+  const plan = planStorage([...others, entry], {
+    keep: [conversation.id],
+    otherBytes: storedSize(others) + 4096,
+  })
+  const evicted = new Set(plan.evict)
+  for (const id of plan.evict) removeKey(conversationKey(id))
+  let index = [entry, ...others.filter((other) => !evicted.has(other.id))]
+  try {
+    wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
+  } catch {
+    // The estimate was off (other keys, platform overhead): free the oldest conversation and try once more.
+    const oldest = sortNewestFirst(index.filter((e) => e.id !== conversation.id)).pop()
+    if (!oldest) throw new Error('存储空间不足，无法保存对话')
+    removeKey(conversationKey(oldest.id))
+    evicted.add(oldest.id)
+    index = index.filter((e) => e.id !== oldest.id)
+    wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
+  }
+  wx.setStorageSync(INDEX_KEY, index)
+  return { evicted: [...evicted], trimmed: fitted.droppedMessages > 0 || fitted.truncated }
+}
+
+/** Deletes a conversation and its index entry. */
+export function deleteConversation(id: string): void {
+  removeKey(conversationKey(id))
+  wx.setStorageSync(
+    INDEX_KEY,
+    readIndex().filter((entry) => entry.id !== id),
+  )
+}
+
+/** Tells the user what a save gave up, if anything (a toast: never blocks the chat). */
+export function notifySaveResult(result: SaveResult): void {
+  if (result.evicted.length > 0) {
+    wx.showToast({ title: `存储空间不足，已删除 ${result.evicted.length} 个最早的对话`, icon: 'none' })
+  } else if (result.trimmed) {
+    wx.showToast({ title: '对话过长，已删除最早的消息', icon: 'none' })
+  }
+}
+
+function removeKey(key: string): void {
+  try {
+    wx.removeStorageSync(key)
+  } catch {
+    // Already gone.
+  }
+}

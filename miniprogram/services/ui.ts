@@ -1,0 +1,102 @@
+/**
+ * The UI's door to `wx` (pages and components stay free of direct calls):
+ * clipboard, toasts, dialogs, navigation and the system theme.
+ */
+
+/** Copies `text` and confirms with a short toast. */
+export function copyText(text: string, notice = '已复制'): void {
+  wx.setClipboardData({ data: text, success: () => wx.showToast({ title: notice, icon: 'none' }) })
+}
+
+/** A short, non-blocking notice. */
+export function toast(title: string): void {
+  wx.showToast({ title, icon: 'none' })
+}
+
+/** Asks for confirmation; resolves true when the user confirms. */
+export function confirm(title: string, content: string, confirmText = '确定'): Promise<boolean> {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title,
+      content,
+      confirmText,
+      confirmColor: '#e5484d',
+      success: (res) => resolve(res.confirm),
+      fail: () => resolve(false),
+    })
+  })
+}
+
+/** Asks for a line of text (an editable modal); resolves null when cancelled. */
+export function promptText(title: string, value: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title,
+      editable: true,
+      placeholderText: value,
+      content: value,
+      success: (res) => resolve(res.confirm ? (res.content ?? '') : null),
+      fail: () => resolve(null),
+    })
+  })
+}
+
+/** Opens another page. */
+export function navigate(url: string): void {
+  wx.navigateTo({ url })
+}
+
+/** Back to the previous page. */
+export function goBack(): void {
+  wx.navigateBack({ delta: 1 })
+}
+
+/** Sets the navigation bar title. */
+export function setTitle(title: string): void {
+  try {
+    wx.setNavigationBarTitle({ title })
+  } catch {
+    // Not available everywhere (tests, old base libraries): the title is cosmetic.
+  }
+}
+
+/** The system theme ('dark' or 'light'). */
+export function currentTheme(): 'dark' | 'light' {
+  try {
+    const info = typeof wx.getAppBaseInfo === 'function' ? wx.getAppBaseInfo() : wx.getSystemInfoSync()
+    return info.theme === 'dark' ? 'dark' : 'light'
+  } catch {
+    return 'light'
+  }
+}
+
+/** Calls `listener` when the system theme changes; returns the unsubscribe function. */
+export function watchTheme(listener: (theme: 'dark' | 'light') => void): () => void {
+  if (typeof wx.onThemeChange !== 'function') return () => undefined
+  const handler = (res: { theme: 'dark' | 'light' }) => listener(res.theme === 'dark' ? 'dark' : 'light')
+  wx.onThemeChange(handler)
+  return () => {
+    if (typeof wx.offThemeChange === 'function') wx.offThemeChange(handler)
+  }
+}
+
+/** Storage key through which the conversations page asks the chat page to open a conversation. */
+const OPEN_KEY = 'ui:open'
+
+/** Asks the chat page to open conversation `id` ('' for a new one) when it shows again. */
+export function requestOpen(id: string): void {
+  wx.setStorageSync(OPEN_KEY, { id })
+}
+
+/** The pending open request, consumed: undefined when there is none. */
+export function takeOpenRequest(): string | undefined {
+  try {
+    const raw: unknown = wx.getStorageSync(OPEN_KEY)
+    if (!raw || typeof raw !== 'object') return undefined
+    wx.removeStorageSync(OPEN_KEY)
+    const id = (raw as { id?: unknown }).id
+    return typeof id === 'string' ? id : undefined
+  } catch {
+    return undefined
+  }
+}

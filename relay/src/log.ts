@@ -1,0 +1,41 @@
+/** Writes one structured log line. */
+export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
+
+/** A logger bound to the secrets it must never print. */
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+}
+
+/**
+ * Replaces every occurrence of a secret with `[redacted]`. Applied to the final
+ * line rather than to chosen fields, so an upstream error message that echoes
+ * the key (some providers do) is caught too.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text
+  for (const secret of secrets) {
+    // Very short values would redact ordinary words; real keys and tokens are long.
+    if (secret.length >= 6) out = out.split(secret).join('[redacted]')
+  }
+  return out
+}
+
+/** JSON-lines logger; `secrets` are the upstream keys and client tokens. */
+export function createLogger(secrets: readonly string[], sink: (line: string) => void): Logger {
+  const write = (level: string, msg: string, fields?: Record<string, unknown>): void => {
+    const line = JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })
+    sink(redact(line, secrets))
+  }
+  return {
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+  }
+}
+
+/** Default sink: one line per write on stdout. */
+export function stdoutSink(line: string): void {
+  process.stdout.write(`${line}\n`)
+}

@@ -1,0 +1,45 @@
+import { loadConfig } from './config'
+import { createRelay } from './server'
+import { wechatHooksFromEnv } from './wechat'
+
+/** `npm run relay`: reads the environment, starts the relay, prints its URL and any warnings. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>
+  try {
+    config = loadConfig(process.env)
+  } catch (error) {
+    console.error(`relay: bad configuration: ${(error as Error).message}`)
+    process.exit(1)
+  }
+  // wx.login sessions, per-user quotas and content security: on only when their variables are set.
+  const wechat = wechatHooksFromEnv(process.env)
+  if (wechat) config.hooks = wechat
+  if (config.tokens.length === 0 && !wechat?.authenticate) {
+    console.warn(
+      '\n!!! WARNING: RELAY_TOKENS is empty — this relay is OPEN: anyone who can reach it can spend your quota.\n' +
+        '!!! Set RELAY_TOKENS (comma-separated bearer tokens) before exposing it.\n',
+    )
+  }
+  if (!config.upstream) {
+    console.warn(
+      'relay: no UPSTREAM_BASE_URL — serving the built-in DEMO model (canned answers, no API key).',
+    )
+  } else if (!config.upstream.apiKey) {
+    console.warn('relay: UPSTREAM_API_KEY is empty — requests go upstream without a key.')
+  }
+  const relay = await createRelay(config)
+  console.log(`relay listening at ${relay.url}`)
+  const stop = (): void => {
+    relay.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+main().catch((error: Error) => {
+  console.error(`relay: failed to start: ${error.message}`)
+  process.exit(1)
+})

@@ -1,0 +1,95 @@
+import type { QuotaLimits } from '../quota'
+import type { FailMode } from './seccheck'
+
+/** Settings of the WeChat layer (login, quotas, content security), read from the environment. */
+export interface WechatConfig {
+  /** `WX_API_BASE`; tests point it at the emulator. */
+  apiBase: string
+  /** `WX_APPID` / `WX_SECRET`; empty when login is off. */
+  appid: string
+  secret: string
+  /** `RELAY_SESSION_SECRET` (HMAC key of session tokens) and `RELAY_SESSION_TTL_S`. */
+  sessionSecret: string
+  sessionTtlS: number
+  /** `RELAY_TRUST_WX_HEADERS=1`: accept Cloud Hosting's `x-wx-openid` (only behind its gateway!). */
+  trustWxHeaders: boolean
+  /** `WX_CLOUD_OPENAPI=1`: Cloud Hosting open-API mode, no access_token on calls. */
+  tokenless: boolean
+  /** `RELAY_SECCHECK=1` and `RELAY_SECCHECK_FAIL`. */
+  seccheck: boolean
+  seccheckFail: FailMode
+  /** `RELAY_QUOTA_RPM` and `RELAY_QUOTA_TOKENS_PER_DAY` (0 = off). */
+  quota: QuotaLimits
+  /** `REDIS_URL`: share quota counters between relay instances. */
+  redisUrl: string | null
+  /** `RELAY_TOKENS`: static tokens keep working next to sessions. */
+  staticTokens: string[]
+  /** `WX_API_TIMEOUT_MS`. */
+  timeoutMs: number
+  /** Injected clock (tests move time forward). */
+  now?: () => number
+  /** Where log lines go (default stdout). */
+  logSink?: (line: string) => void
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallback
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`)
+  return Number(raw)
+}
+
+const flag = (value: string | undefined): boolean => value === '1' || value === 'true'
+
+/**
+ * Reads the WeChat layer's settings; null when none of its features is configured.
+ * Throws an Error naming the variable when a feature is half-configured.
+ */
+export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
+  const tokenless = flag(env.WX_CLOUD_OPENAPI)
+  const config: WechatConfig = {
+    // Open-API mode goes through Cloud Hosting's internal plain-HTTP endpoint.
+    apiBase: (
+      env.WX_API_BASE?.trim() || (tokenless ? 'http://api.weixin.qq.com' : 'https://api.weixin.qq.com')
+    ).replace(/\/+$/, ''),
+    appid: env.WX_APPID?.trim() ?? '',
+    secret: env.WX_SECRET?.trim() ?? '',
+    sessionSecret: env.RELAY_SESSION_SECRET ?? '',
+    sessionTtlS: whole(env, 'RELAY_SESSION_TTL_S', 7 * 86_400),
+    trustWxHeaders: flag(env.RELAY_TRUST_WX_HEADERS),
+    tokenless,
+    seccheck: flag(env.RELAY_SECCHECK),
+    seccheckFail: env.RELAY_SECCHECK_FAIL === 'open' ? 'open' : 'closed',
+    quota: {
+      requestsPerMinute: whole(env, 'RELAY_QUOTA_RPM', 0),
+      completionTokensPerDay: whole(env, 'RELAY_QUOTA_TOKENS_PER_DAY', 0),
+    },
+    redisUrl: env.REDIS_URL?.trim() || null,
+    staticTokens: (env.RELAY_TOKENS ?? '')
+      .split(',')
+      .map((t) => t.trim())
+      .filter((t) => t !== ''),
+    timeoutMs: whole(env, 'WX_API_TIMEOUT_MS', 5000),
+  }
+  const fail = env.RELAY_SECCHECK_FAIL?.trim()
+  if (fail && fail !== 'open' && fail !== 'closed')
+    throw new Error('RELAY_SECCHECK_FAIL must be "closed" or "open"')
+  const login = config.appid !== '' || config.secret !== ''
+  if (login && (!config.appid || (!config.secret && !tokenless))) throw new Error('WX_APPID needs WX_SECRET')
+  if ((login || config.trustWxHeaders) && config.sessionSecret.length < 16) {
+    throw new Error('RELAY_SESSION_SECRET (16+ characters) is required for WeChat login')
+  }
+  if (config.seccheck && !tokenless && (!config.appid || !config.secret)) {
+    throw new Error('RELAY_SECCHECK=1 needs WX_APPID and WX_SECRET (or WX_CLOUD_OPENAPI=1)')
+  }
+  const quotas = config.quota.requestsPerMinute > 0 || config.quota.completionTokensPerDay > 0
+  return login || config.trustWxHeaders || config.seccheck || quotas ? config : null
+}
+
+/** Whether wx.login sessions can be issued. */
+export function loginEnabled(config: WechatConfig): boolean {
+  return (
+    config.sessionSecret.length >= 16 &&
+    ((config.appid !== '' && config.secret !== '') || config.trustWxHeaders)
+  )
+}

@@ -1,0 +1,148 @@
+/** Why a WeChat call failed, in terms the relay can act on. */
+export type WechatFailure = 'invalid_code' | 'rate_limited' | 'busy' | 'unavailable' | 'rejected'
+
+/**
+ * A failed WeChat API call. The message never contains the AppSecret or an access token
+ * (the jscode2session URL carries the secret, so URLs are never put into errors).
+ */
+export class WechatApiError extends Error {
+  readonly kind: WechatFailure
+  readonly errcode: number | null
+
+  constructor(kind: WechatFailure, message: string, errcode: number | null = null) {
+    super(message)
+    this.name = 'WechatApiError'
+    this.kind = kind
+    this.errcode = errcode
+  }
+}
+
+/** How to reach WeChat's server API. */
+export interface WechatApiOptions {
+  /** `WX_API_BASE`, without a trailing slash. */
+  base: string
+  appid: string
+  secret: string
+  /** Cloud Hosting open-API mode: the gateway authenticates the call, so no access_token is sent. */
+  tokenless: boolean
+  /** Per-call timeout. */
+  timeoutMs: number
+  now?: () => number
+}
+
+/** The verdict of msg_sec_check v2 (`result.suggest`). */
+export type SecVerdict = 'pass' | 'review' | 'risky'
+
+/** The parts of WeChat's server API the relay uses. */
+export interface WechatApi {
+  /** jscode2session: a wx.login code → the user's openid. */
+  code2Session(code: string): Promise<{ openid: string }>
+  /** A cached stable access_token; `force` asks WeChat for a new one. */
+  accessToken(force?: boolean): Promise<string>
+  /** msg_sec_check v2 for one text of at most 2,500 characters. */
+  msgSecCheck(content: string, openid: string): Promise<SecVerdict>
+}
+
+/** Refresh this long before WeChat's stated expiry, so no call races the deadline. */
+const REFRESH_MARGIN_MS = 5 * 60_000
+/** errcodes meaning "this access_token is no longer valid". */
+const TOKEN_INVALID = new Set([40001, 42001])
+
+type Json = Record<string, unknown>
+
+async function call(url: string, init: RequestInit, timeoutMs: number): Promise<Json> {
+  let res: Response
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+  } catch (error) {
+    const timedOut = error instanceof Error && error.name === 'TimeoutError'
+    throw new WechatApiError('unavailable', timedOut ? 'WeChat API timed out' : 'WeChat API unreachable')
+  }
+  if (!res.ok) throw new WechatApiError('unavailable', `WeChat API answered HTTP ${res.status}`)
+  try {
+    return (await res.json()) as Json
+  } catch {
+    throw new WechatApiError('unavailable', 'WeChat API answered with invalid JSON')
+  }
+}
+
+function errcodeOf(body: Json): number {
+  return typeof body.errcode === 'number' ? body.errcode : 0
+}
+
+function failure(body: Json, what: string): WechatApiError {
+  const code = errcodeOf(body)
+  if (code === -1) return new WechatApiError('busy', `${what}: WeChat is busy (errcode -1)`, code)
+  if (code === 45011) return new WechatApiError('rate_limited', `${what}: rate limited (errcode 45011)`, code)
+  if (code === 40029 || code === 40163) {
+    return new WechatApiError('invalid_code', `${what}: invalid or used code (errcode ${code})`, code)
+  }
+  return new WechatApiError('rejected', `${what}: errcode ${code}`, code)
+}
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+})
+
+/** A client for jscode2session, stable_token and msg_sec_check v2. */
+export function createWechatApi(opts: WechatApiOptions): WechatApi {
+  const now = opts.now ?? Date.now
+  let cached: { token: string; refreshAt: number } | null = null
+  let inFlight: Promise<string> | null = null
+
+  async function fetchToken(force: boolean): Promise<string> {
+    const body = await call(
+      `${opts.base}/cgi-bin/stable_token`,
+      json({ grant_type: 'client_credential', appid: opts.appid, secret: opts.secret, force_refresh: force }),
+      opts.timeoutMs,
+    )
+    const token = body.access_token
+    if (errcodeOf(body) !== 0 || typeof token !== 'string') throw failure(body, 'stable_token')
+    const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 7200
+    cached = { token, refreshAt: now() + Math.max(expiresIn * 1000 - REFRESH_MARGIN_MS, 0) }
+    return token
+  }
+
+  const api: WechatApi = {
+    async code2Session(code) {
+      const query = new URLSearchParams({
+        appid: opts.appid,
+        secret: opts.secret,
+        js_code: code,
+        grant_type: 'authorization_code',
+      })
+      const body = await call(`${opts.base}/sns/jscode2session?${query}`, { method: 'GET' }, opts.timeoutMs)
+      // Success answers carry no errcode at all on current WeChat servers, only openid + session_key.
+      if (errcodeOf(body) !== 0 || typeof body.openid !== 'string') throw failure(body, 'jscode2session')
+      return { openid: body.openid }
+    },
+    accessToken(force = false) {
+      if (!force && cached && now() < cached.refreshAt) return Promise.resolve(cached.token)
+      // One refresh at a time: concurrent callers share it instead of each invalidating the other's token.
+      if (!inFlight) inFlight = fetchToken(force).finally(() => (inFlight = null))
+      return inFlight
+    },
+    async msgSecCheck(content, openid) {
+      const payload = json({ content, version: 2, scene: 2, openid })
+      const send = async (token: string | null): Promise<Json> =>
+        call(
+          `${opts.base}/wxa/msg_sec_check${token ? `?access_token=${token}` : ''}`,
+          payload,
+          opts.timeoutMs,
+        )
+      let body = await send(opts.tokenless ? null : await api.accessToken())
+      if (!opts.tokenless && TOKEN_INVALID.has(errcodeOf(body))) {
+        body = await send(await api.accessToken(true))
+      }
+      if (errcodeOf(body) !== 0) throw failure(body, 'msg_sec_check')
+      const suggest = (body.result as Json | undefined)?.suggest
+      if (suggest !== 'pass' && suggest !== 'review' && suggest !== 'risky') {
+        throw new WechatApiError('unavailable', 'msg_sec_check: no result.suggest in the answer')
+      }
+      return suggest
+    },
+  }
+  return api
+}

@@ -1,0 +1,6 @@
+Component({
+  properties: {
+    /** Text shown in the badge. */
+    label: { type: String, value: '' },
+  },
+})

@@ -1,0 +1,102 @@
+import type { Page } from 'playwright-core'
+import { type PreviewServer, startPreview } from '../../preview/server'
+import { loadConfig, type RelayConfig } from '../../relay/src/config'
+import { createRelay, type Relay } from '../../relay/src/server'
+
+/** The relay (demo model, fast) plus the preview pointed at it, with what the relay saw. */
+export interface Stack {
+  relay: Relay
+  preview: PreviewServer
+  config: RelayConfig
+  /** One entry per finished chat request: whether the client had gone (aborted) when it ended. */
+  ends: { aborted: boolean }[]
+  /** Stops the relay (the preview keeps running) — the "relay down" case. */
+  stopRelay(): Promise<void>
+  /** Starts the relay again on the same port. */
+  restartRelay(): Promise<void>
+  close(): Promise<void>
+}
+
+/** Starts relay + preview on 127.0.0.1 free ports; the demo model streams a chunk every `delayMs`. */
+export async function startStack(delayMs = 15): Promise<Stack> {
+  const ends: { aborted: boolean }[] = []
+  const config: RelayConfig = {
+    ...loadConfig({ PORT: '0', RELAY_DEMO_DELAY_MS: String(delayMs), RELAY_CORS_ORIGINS: '' }),
+    hooks: {
+      onEnd: async (ctx) => {
+        ends.push({ aborted: ctx.signal.aborted })
+      },
+    },
+    logSink: () => undefined,
+  }
+  let relay = await createRelay(config)
+  const preview = await startPreview({ port: 0, relayUrl: relay.url })
+  config.corsOrigins = [`http://127.0.0.1:${preview.port}`]
+  let running = true
+  const stack: Stack = {
+    get relay() {
+      return relay
+    },
+    preview,
+    config,
+    ends,
+    async stopRelay() {
+      running = false
+      await relay.close()
+    },
+    async restartRelay() {
+      relay = await createRelay({ ...config, port: relay.port })
+      running = true
+    },
+    async close() {
+      await preview.close()
+      if (running) await relay.close()
+    },
+  }
+  return stack
+}
+
+/** Text of the last assistant answer as the user sees it. */
+export function lastAnswerText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const all = document.querySelectorAll('.msg-assistant .answer')
+    return (all[all.length - 1] as HTMLElement | undefined)?.textContent ?? ''
+  })
+}
+
+/** Types a question into the chat input and taps 发送. */
+export async function ask(page: Page, question: string): Promise<void> {
+  await page.locator('textarea.input').fill(question)
+  await page.locator('button.btn-send:not([disabled])').click()
+}
+
+/** Waits until no answer is streaming and the last answer shows its actions. */
+export async function answerFinished(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const msgs = document.querySelectorAll('.msg-assistant')
+      const last = msgs[msgs.length - 1]
+      return (
+        !document.querySelector('button.btn-stop') &&
+        last?.querySelector('.actions') !== null &&
+        last !== undefined
+      )
+    },
+    undefined,
+    { timeout: 60_000 },
+  )
+}
+
+/** Waits until the last answer on screen is longer than `chars` characters (it is streaming in). */
+export async function answerLongerThan(page: Page, chars: number): Promise<void> {
+  await page.waitForFunction((n) => {
+    const all = document.querySelectorAll('.msg-assistant .answer')
+    return ((all[all.length - 1] as HTMLElement | undefined)?.textContent.length ?? 0) > n
+  }, chars)
+}
+
+/** Waits (up to 5 s) until the relay has finished `count` chat requests in total; returns what it saw. */
+export async function relayEnds(stack: Stack, count: number): Promise<{ aborted: boolean }[]> {
+  for (let i = 0; i < 50 && stack.ends.length < count; i += 1) await new Promise((r) => setTimeout(r, 100))
+  return stack.ends.slice()
+}

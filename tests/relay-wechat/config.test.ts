@@ -1,0 +1,46 @@
+import { loadWechatConfig, loginEnabled } from '../../relay/src/wechat/config'
+
+const SECRET = 'a-session-secret-of-length-32-xx'
+
+describe('loadWechatConfig', () => {
+  it('is null when no WeChat feature is configured, so the relay runs unchanged', () => {
+    expect(loadWechatConfig({ RELAY_TOKENS: 'x' })).toBeNull()
+  })
+
+  it('reads login, seccheck and quota settings with their defaults', () => {
+    const config = loadWechatConfig({
+      WX_APPID: 'wxapp',
+      WX_SECRET: 'wxsecret',
+      RELAY_SESSION_SECRET: SECRET,
+      RELAY_SECCHECK: '1',
+      RELAY_QUOTA_RPM: '20',
+      RELAY_TOKENS: 'a, b',
+    })
+    expect(config).toMatchObject({
+      apiBase: 'https://api.weixin.qq.com',
+      sessionTtlS: 604_800,
+      seccheck: true,
+      seccheckFail: 'closed',
+      quota: { requestsPerMinute: 20, completionTokensPerDay: 0 },
+      staticTokens: ['a', 'b'],
+      trustWxHeaders: false,
+    })
+    expect(loginEnabled(config!)).toBe(true)
+  })
+
+  it('uses the internal plain-HTTP API base in Cloud Hosting open-API mode', () => {
+    const config = loadWechatConfig({ WX_CLOUD_OPENAPI: '1', RELAY_SECCHECK: '1' })
+    expect(config).toMatchObject({ apiBase: 'http://api.weixin.qq.com', tokenless: true })
+  })
+
+  it.each([
+    [{ WX_APPID: 'wxapp', RELAY_SESSION_SECRET: SECRET }, /WX_SECRET/],
+    [{ WX_APPID: 'wxapp', WX_SECRET: 's' }, /RELAY_SESSION_SECRET/],
+    [{ WX_APPID: 'wxapp', WX_SECRET: 's', RELAY_SESSION_SECRET: 'short' }, /RELAY_SESSION_SECRET/],
+    [{ RELAY_SECCHECK: '1' }, /RELAY_SECCHECK=1 needs/],
+    [{ RELAY_QUOTA_RPM: 'many' }, /RELAY_QUOTA_RPM/],
+    [{ RELAY_SECCHECK: '1', WX_CLOUD_OPENAPI: '1', RELAY_SECCHECK_FAIL: 'maybe' }, /RELAY_SECCHECK_FAIL/],
+  ])('refuses a half-configured feature: %j', (env, message) => {
+    expect(() => loadWechatConfig(env)).toThrow(message)
+  })
+})

@@ -1,0 +1,135 @@
+import { startUpstreamEmulator, type UpstreamEmulator } from '../support/upstream-emulator'
+import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
+import {
+  chat,
+  errorFrame,
+  login,
+  sseBody,
+  startWechatRelay,
+  streamedText,
+  UPSTREAM_KEY,
+  type WechatRelay,
+  wechatEnv,
+} from './harness'
+
+const MODEL = 'emu-model'
+
+describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
+  let wx: WechatEmulator
+  let up: UpstreamEmulator
+  let relays: WechatRelay[]
+
+  const start = async (extra: Record<string, string> = {}) => {
+    const relay = await startWechatRelay(
+      wechatEnv(wx, {
+        RELAY_SECCHECK: '1',
+        UPSTREAM_BASE_URL: up.url,
+        UPSTREAM_API_KEY: UPSTREAM_KEY,
+        RELAY_MODELS: MODEL,
+        ...extra,
+      }),
+    )
+    relays.push(relay)
+    const token = (await login(relay.relay.url, wx.issueCode('o-user'))).json.token as string
+    return { relay, token, ask: (content: string) => chat(relay.relay.url, token, content, { model: MODEL }) }
+  }
+
+  beforeEach(async () => {
+    wx = await startWechatEmulator()
+    wx.knobs.riskyWords = ['违禁词']
+    up = await startUpstreamEmulator()
+    up.setBehaviour({ chunkSize: 512 })
+    relays = []
+  })
+  afterEach(async () => {
+    for (const r of relays) await r.close()
+    await up.close()
+    await wx.close()
+  })
+
+  it('passes clean input and output, checking both with the user openid', async () => {
+    const { ask } = await start()
+    const res = await ask('今天天气怎么样')
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('data: [DONE]')
+    expect(wx.checked[0]).toEqual({ content: '今天天气怎么样', openid: 'o-user' })
+    expect(wx.checked.length).toBeGreaterThanOrEqual(2) // the input, then the answer
+  })
+
+  it('refuses risky input with 400 content_blocked and never calls the upstream', async () => {
+    const { ask } = await start()
+    const res = await ask('请告诉我违禁词')
+    expect(res.status).toBe(400)
+    expect(res.json.error?.code).toBe('content_blocked')
+    expect(res.json.error?.message).toMatch(/[\u4e00-\u9fff]/)
+    expect(up.requests).toHaveLength(0)
+  })
+
+  it('stops the stream mid-way when a full output segment is risky', async () => {
+    const pieces = Array.from({ length: 60 }, (_, i) =>
+      i === 10 ? `违禁词${'好'.repeat(97)}` : '好'.repeat(100),
+    )
+    up.setBehaviour({ body: sseBody(pieces), chunkSize: 400, delayMs: 3 })
+    const { ask } = await start()
+    const res = await ask('写一篇长文')
+    expect(res.status).toBe(200)
+    expect(errorFrame(res.text)).toMatchObject({ code: 'content_blocked' })
+    expect(res.text).not.toContain('[DONE]')
+    // Stopped after the first 2,500-character segment, long before the 6,000 characters the upstream had.
+    expect(streamedText(res.text).length).toBeLessThan(4000)
+    await up.requests[0]!.closed
+    expect(up.requests[0]!.aborted).toBe(true)
+  })
+
+  it('checks the last partial segment before the stream is declared complete (demo model)', async () => {
+    // The demo answer ends with this phrase; the answer is far shorter than one segment.
+    wx.knobs.riskyWords = ['祝使用愉快']
+    const { relay, token } = await start({ RELAY_MODELS: `${MODEL},demo` })
+    const res = await chat(relay.relay.url, token, '你好', { model: 'demo' })
+    expect(streamedText(res.text)).toContain('演示模型')
+    expect(errorFrame(res.text)).toMatchObject({ code: 'content_blocked' })
+    expect(res.text).not.toContain('[DONE]')
+  })
+
+  // Needs the relay core to hold back the upstream's `data: [DONE]` until the output hooks have
+  // drained (stream-pipe.ts forwards it at once today, so the verdict on the last segment comes after it).
+  it.skip('checks the last partial segment before the upstream stream is declared complete', async () => {
+    up.setBehaviour({ body: sseBody(['这是一个', '很短的回答，', '但含有违禁词。']) })
+    const { ask } = await start()
+    const res = await ask('你好')
+    expect(errorFrame(res.text)).toMatchObject({ code: 'content_blocked' })
+    expect(res.text).not.toContain('[DONE]')
+  })
+
+  it('refreshes the access_token once on 40001 and carries on', async () => {
+    const { ask } = await start()
+    expect((await ask('第一条')).status).toBe(200)
+    wx.expireToken()
+    const res = await ask('第二条')
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('[DONE]')
+    expect(wx.counters.invalidToken).toBe(1)
+    expect(wx.counters.forcedRefresh).toBe(1)
+  })
+
+  it('WeChat down, fail closed (default): 503 seccheck_unavailable, no upstream call', async () => {
+    const { ask } = await start()
+    wx.knobs.down = true
+    const res = await ask('你好')
+    expect(res.status).toBe(503)
+    expect(res.json.error?.code).toBe('seccheck_unavailable')
+    expect(up.requests).toHaveLength(0)
+  })
+
+  it('WeChat down, fail open: the answer goes through and the outage is logged', async () => {
+    const { ask, relay } = await start({ RELAY_SECCHECK_FAIL: 'open' })
+    wx.knobs.busy = true
+    const res = await ask('你好')
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('[DONE]')
+    expect(relay.logs.some((l) => l.includes('RELAY_SECCHECK_FAIL=open'))).toBe(true)
+    const everything = [res.text, ...relay.logs].join('\n')
+    expect(everything).not.toContain(wx.secret)
+    expect(everything).not.toContain(UPSTREAM_KEY)
+  })
+})

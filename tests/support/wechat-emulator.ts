@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+/** Knobs a test turns to make the emulated WeChat misbehave. */
+export interface WechatEmulatorKnobs {
+  /** Every endpoint answers HTTP 503 (WeChat unreachable as far as the relay can tell). */
+  down: boolean
+  /** Every endpoint answers `{errcode:-1}` (system busy). */
+  busy: boolean
+  /** msg_sec_check answers `risky` when the content contains any of these. */
+  riskyWords: string[]
+  /** msg_sec_check answers `review` when the content contains any of these. */
+  reviewWords: string[]
+  /** jscode2session answers 45011 (rate limit). */
+  rateLimitLogin: boolean
+  /** Seconds reported in stable_token's `expires_in`. */
+  tokenTtlS: number
+}
+
+/** How often each endpoint was called, for asserting caching and retries. */
+export interface WechatCounters {
+  jscode2session: number
+  stableToken: number
+  forcedRefresh: number
+  msgSecCheck: number
+  /** msg_sec_check calls refused with 40001. */
+  invalidToken: number
+}
+
+/** A running emulator of WeChat's server API on 127.0.0.1. */
+export interface WechatEmulator {
+  /** Use as WX_API_BASE. */
+  url: string
+  appid: string
+  secret: string
+  knobs: WechatEmulatorKnobs
+  counters: WechatCounters
+  /** Every content string sent to msg_sec_check, in order. */
+  checked: Array<{ content: string; openid: string }>
+  /** A fresh single-use login code for this openid, as wx.login would hand the app. */
+  issueCode(openid: string): string
+  /** Invalidates the current access_token: the next msg_sec_check with it gets 40001. */
+  expireToken(): void
+  close(): Promise<void>
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(body))
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown> | null> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>
+  } catch {
+    return null
+  }
+}
+
+const rid = (): string => `rid: ${Math.random().toString(16).slice(2, 10)}`
+
+/**
+ * Emulates jscode2session (GET, query), stable_token (POST JSON) and msg_sec_check v2 (POST JSON,
+ * `?access_token=` or none in `tokenless` mode) with WeChat's documented shapes and errcodes.
+ */
+export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): Promise<WechatEmulator> {
+  const appid = 'wx00000000emulator'
+  const secret = 'emulator-app-secret-0123456789abcdef'
+  const codes = new Map<string, string>()
+  const knobs: WechatEmulatorKnobs = {
+    down: false,
+    busy: false,
+    riskyWords: [],
+    reviewWords: [],
+    rateLimitLogin: false,
+    tokenTtlS: 7200,
+  }
+  const counters: WechatCounters = {
+    jscode2session: 0,
+    stableToken: 0,
+    forcedRefresh: 0,
+    msgSecCheck: 0,
+    invalidToken: 0,
+  }
+  const checked: Array<{ content: string; openid: string }> = []
+  let token = ''
+  let tokenSerial = 0
+  let codeSerial = 0
+  const newToken = (): string => {
+    tokenSerial += 1
+    token = `EMU_ACCESS_TOKEN_${tokenSerial}_${Math.random().toString(36).slice(2)}`
+    return token
+  }
+
+  const jscode2session = (url: URL, res: ServerResponse) => {
+    counters.jscode2session += 1
+    const q = url.searchParams
+    if (q.get('appid') !== appid || q.get('secret') !== secret) {
+      return send(res, 200, { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` })
+    }
+    if (q.get('grant_type') !== 'authorization_code') {
+      return send(res, 200, { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` })
+    }
+    if (knobs.rateLimitLogin)
+      return send(res, 200, { errcode: 45011, errmsg: `api minute-quota reach limit, ${rid()}` })
+    const code = q.get('js_code') ?? ''
+    const openid = codes.get(code)
+    // A code is good for one exchange only, as on WeChat.
+    if (!openid) return send(res, 200, { errcode: 40029, errmsg: `invalid code, ${rid()}` })
+    codes.delete(code)
+    send(res, 200, { openid, session_key: Buffer.from(`sk-${openid}`).toString('base64') })
+  }
+
+  const stableToken = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    counters.stableToken += 1
+    const body = await readJson(req)
+    if (!body) return send(res, 200, { errcode: 47001, errmsg: `data format error, ${rid()}` })
+    if (body.grant_type !== 'client_credential') {
+      return send(res, 200, { errcode: 40002, errmsg: `invalid grant_type, ${rid()}` })
+    }
+    if (body.appid !== appid || body.secret !== secret) {
+      return send(res, 200, { errcode: 40125, errmsg: `invalid appsecret, ${rid()}` })
+    }
+    if (body.force_refresh === true) counters.forcedRefresh += 1
+    if (body.force_refresh === true || token === '') newToken()
+    send(res, 200, { access_token: token, expires_in: knobs.tokenTtlS })
+  }
+
+  const msgSecCheck = async (url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    counters.msgSecCheck += 1
+    if (!opts.tokenless && url.searchParams.get('access_token') !== token) {
+      counters.invalidToken += 1
+      return send(res, 200, {
+        errcode: 40001,
+        errmsg: `invalid credential, access_token is invalid or not latest, ${rid()}`,
+      })
+    }
+    const body = await readJson(req)
+    if (!body) return send(res, 200, { errcode: 47001, errmsg: `data format error, ${rid()}` })
+    const { content, openid, version, scene } = body
+    if (version !== 2 || typeof openid !== 'string' || openid === '') {
+      return send(res, 200, { errcode: 40003, errmsg: `invalid openid, ${rid()}` })
+    }
+    if (scene !== 1 && scene !== 2 && scene !== 3 && scene !== 4) {
+      return send(res, 200, { errcode: 40129, errmsg: `invalid scene, ${rid()}` })
+    }
+    if (typeof content !== 'string' || content === '') {
+      return send(res, 200, { errcode: 44002, errmsg: `empty post data, ${rid()}` })
+    }
+    if ([...content].length > 2500)
+      return send(res, 200, { errcode: 47001, errmsg: `content too long, ${rid()}` })
+    checked.push({ content, openid })
+    const risky = knobs.riskyWords.some((w) => content.includes(w))
+    const review = knobs.reviewWords.some((w) => content.includes(w))
+    const suggest = risky ? 'risky' : review ? 'review' : 'pass'
+    const label = risky ? 20006 : 100
+    send(res, 200, {
+      errcode: 0,
+      errmsg: 'ok',
+      trace_id: rid(),
+      result: { suggest, label },
+      detail: [{ strategy: 'content_model', errcode: 0, suggest, label, prob: risky ? 90 : 0 }],
+    })
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (knobs.down) return send(res, 503, { errmsg: 'service unavailable' })
+    if (knobs.busy) return send(res, 200, { errcode: -1, errmsg: 'system error' })
+    if (req.method === 'GET' && url.pathname === '/sns/jscode2session') return jscode2session(url, res)
+    if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') return void stableToken(req, res)
+    if (req.method === 'POST' && url.pathname === '/wxa/msg_sec_check') return void msgSecCheck(url, req, res)
+    if (url.pathname === '/wxa/msg_sec_check')
+      return send(res, 200, { errcode: 43302, errmsg: 'require POST' })
+    send(res, 404, { errcode: 404, errmsg: 'not found' })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    appid,
+    secret,
+    knobs,
+    counters,
+    checked,
+    issueCode(openid) {
+      codeSerial += 1
+      const code = `code-${codeSerial}-${Math.random().toString(36).slice(2, 10)}`
+      codes.set(code, openid)
+      return code
+    },
+    expireToken() {
+      token = `${token}-revoked`
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Shared setup of the chat page tests: a global `wx` with the request double
+ * answering chat requests from a per-test behaviour, helpers to read what the
+ * user sees, and a setData recorder.
+ */
+import { createChatDecoder } from '../../miniprogram/lib/stream/index'
+import { loadTranscript } from '../fixtures/transcripts/index'
+import { mount, type Rendered, sleep, tap, texts, waitFor } from '../support/simulate'
+import { createWxRequestDouble, installWx, type WxResponse } from '../support/wx-request-double'
+
+/** The full answer text a transcript decodes to (what the page must end up showing). */
+export function decodedContent(name: string): { content: string; reasoning: string } {
+  let content = ''
+  let reasoning = ''
+  const sink = createChatDecoder((update) => {
+    if (update.type === 'delta') {
+      content += update.content ?? ''
+      reasoning += update.reasoning ?? ''
+    }
+  })
+  sink.push(loadTranscript(name))
+  sink.end()
+  return { content, reasoning }
+}
+
+/** One test's world: wx, the double, and how chat requests are answered. */
+export interface ChatWorld {
+  wx: ReturnType<typeof installWx>
+  double: ReturnType<typeof createWxRequestDouble>
+  /** Answers of the next chat requests, in order; the last one repeats. */
+  answers: WxResponse[]
+  /** Chat requests made (login and other routes left out). */
+  chatCalls(): ReturnType<typeof createWxRequestDouble>['calls']
+}
+
+/** Installs wx + the double. `extra` overrides wx APIs (theme, canIUse…). */
+export function createWorld(extra: Record<string, unknown> = {}, storage?: Map<string, string>): ChatWorld {
+  const answers: WxResponse[] = [{ body: loadTranscript('openai-basic'), chunkSizes: 'random' }]
+  let served = 0
+  const double = createWxRequestDouble((options) => {
+    if (!options.url.endsWith('/v1/chat/completions')) return { status: 404, body: '{}' }
+    const answer = answers[Math.min(served, answers.length - 1)]!
+    served++
+    return answer
+  })
+  const wx = installWx({
+    request: double.request,
+    canIUse: (what: string) => what === 'request.object.enableChunked',
+    setNavigationBarTitle: () => undefined,
+    onThemeChange: () => undefined,
+    ...extra,
+  })
+  if (storage) for (const [key, value] of storage) wx.storage.set(key, value)
+  return {
+    wx,
+    double,
+    answers,
+    chatCalls: () => double.calls.filter((call) => call.options.url.endsWith('/v1/chat/completions')),
+  }
+}
+
+/** setData calls of a page instance, as sent. */
+export function recordSetData(page: Rendered): Record<string, unknown>[] {
+  const calls: Record<string, unknown>[] = []
+  const instance = page.instance as { setData(data: Record<string, unknown>, cb?: () => void): void }
+  const original = instance.setData.bind(instance)
+  instance.setData = (data, cb) => {
+    calls.push(data)
+    original(data, cb)
+  }
+  return calls
+}
+
+/** Mounts the chat page. */
+export function mountChat(): Rendered {
+  return mount('pages/chat/index')
+}
+
+/** Types `text` and taps send (as the user would); resolves once the tap was delivered. */
+export async function sendText(page: Rendered, text: string): Promise<void> {
+  const input = page.querySelector('.input')
+  if (!input) throw new Error('no input')
+  input.dispatchEvent('input', { detail: { value: text } })
+  await sleep(5)
+  tap(page, '.btn-send')
+  await sleep(5)
+}
+
+/** Text of the last answer as rendered. */
+export function lastAnswer(page: Rendered): string {
+  const answers = texts(page, '.answer')
+  return answers[answers.length - 1] ?? ''
+}
+
+/** The status of the last message in page data. */
+export function lastStatus(page: Rendered): string {
+  const messages = page.data.messages as { status: string }[]
+  return messages[messages.length - 1]?.status ?? ''
+}
+
+/** Waits until the last answer is no longer streaming. */
+export function settled(page: Rendered, timeoutMs = 15_000): Promise<void> {
+  return waitFor(
+    () => !page.data.streaming && lastStatus(page) !== 'streaming',
+    'the answer to finish',
+    timeoutMs,
+  )
+}
+
+/** Markdown-free comparison: whitespace collapsed, markers dropped. */
+export function flat(text: string): string {
+  return text.replace(/[\s#*`>|\-_~]+/g, '')
+}

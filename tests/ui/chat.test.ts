@@ -1,0 +1,335 @@
+/** @jest-environment jsdom */
+import { CONTINUE_PROMPT } from '../../miniprogram/lib/chat/index'
+import { loadTranscript } from '../fixtures/transcripts/index'
+import { all, find, sleep, tap, textOf, texts, unmountAll, waitFor } from '../support/simulate'
+import {
+  type ChatWorld,
+  createWorld,
+  decodedContent,
+  flat,
+  lastAnswer,
+  lastStatus,
+  mountChat,
+  recordSetData,
+  sendText,
+  settled,
+} from './chat-harness'
+
+jest.setTimeout(60_000)
+
+describe('chat page', () => {
+  let world: ChatWorld
+  afterEach(() => {
+    unmountAll()
+    world.wx.uninstall()
+  })
+
+  test('empty state, send disabled until there is text', async () => {
+    world = createWorld()
+    const page = mountChat()
+    expect(find(page, '.empty-state >>> .prompt')).toBeTruthy()
+    expect(page.data.canSend).toBe(false)
+    tap(page, '.btn-send')
+    await sleep(10)
+    expect(world.chatCalls()).toHaveLength(0)
+    expect(texts(page, '.bubble')).toEqual([])
+    page.querySelector('.input')?.dispatchEvent('input', { detail: { value: '   ' } })
+    await sleep(5)
+    expect(page.data.canSend).toBe(false)
+    page.querySelector('.input')?.dispatchEvent('input', { detail: { value: '你好' } })
+    await sleep(5)
+    expect(page.data.canSend).toBe(true)
+  })
+
+  test('send → user bubble, typing indicator, answer grows in several steps through path updates → done', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 1500, delayMs: 3 }
+    const page = mountChat()
+    const calls = recordSetData(page)
+    await sendText(page, '介绍一下 TypeScript')
+    expect(texts(page, '.bubble')).toEqual(['介绍一下 TypeScript'])
+    expect(page.data.streaming).toBe(true)
+    expect(page.querySelector('.btn-stop')).toBeTruthy()
+    expect(find(page, '.typing-indicator >>> .dot')).toBeTruthy()
+    const seen = new Set<number>()
+    while (page.data.streaming) {
+      seen.add(lastAnswer(page).length)
+      await sleep(8)
+    }
+    await settled(page)
+    const expected = decodedContent('markdown-long').content
+    expect(seen.size).toBeGreaterThanOrEqual(4)
+    expect(lastStatus(page)).toBe('done')
+    expect(flat(lastAnswer(page)).length).toBeGreaterThan(flat(expected).length * 0.8)
+    expect(all(page, '.md-block >>> .md-table-scroll').length).toBeGreaterThan(0)
+    expect(all(page, '.md-block >>> .md-codeblock').length).toBeGreaterThan(0)
+    // Request: streaming POST to the relay with the user message.
+    const request = world.chatCalls()[0]!
+    expect(request.options.enableChunked).toBe(true)
+    expect(request.json).toMatchObject({
+      stream: true,
+      messages: [{ role: 'user', content: '介绍一下 TypeScript' }],
+    })
+    // setData discipline: the list is never resent whole after the first render, every patch is small.
+    const streamingCalls = calls.slice(1)
+    expect(streamingCalls.every((patch) => !('messages' in patch))).toBe(true)
+    const sizes = calls.map((patch) => JSON.stringify(patch).length)
+    expect(Math.max(...sizes.slice(2))).toBeLessThan(4096)
+    expect(page.querySelector('.action-regenerate')).toBeTruthy()
+    expect(page.querySelector('.action-copy')).toBeTruthy()
+    tap(page, '.action-copy')
+    await sleep(10)
+    expect(world.wx.recorded.setClipboardData?.[0]).toMatchObject({ data: expected })
+  })
+
+  test('stop keeps the partial answer, aborts the request and offers 继续', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 600, delayMs: 15 }
+    const page = mountChat()
+    await sendText(page, '写长一点')
+    await waitFor(() => lastAnswer(page).length > 20, 'some text')
+    tap(page, '.btn-stop')
+    await sleep(10)
+    expect(lastStatus(page)).toBe('stopped')
+    expect(page.data.streaming).toBe(false)
+    expect(world.chatCalls()[0]!.aborted).toBe(true)
+    const partial = lastAnswer(page)
+    await sleep(80)
+    expect(lastAnswer(page)).toBe(partial)
+    expect(page.querySelector('.action-continue')).toBeTruthy()
+    expect(page.querySelector('.btn-send')).toBeTruthy()
+    // 继续: the same message streams on, the request carries the partial text and the continue prompt.
+    world.answers.push({ body: loadTranscript('openai-basic'), chunkSizes: 'random' })
+    tap(page, '.action-continue')
+    await sleep(10)
+    await settled(page)
+    expect(page.data.messages).toHaveLength(2)
+    expect(lastAnswer(page).startsWith(partial.slice(0, 10))).toBe(true)
+    expect(lastAnswer(page).length).toBeGreaterThan(partial.length)
+    const sent = (world.chatCalls()[1]!.json as { messages: { role: string; content: string }[] }).messages
+    expect(sent.map((m) => m.role)).toEqual(['user', 'assistant', 'user'])
+    expect(sent[2]!.content).toBe(CONTINUE_PROMPT)
+  })
+
+  test('a suggested prompt sends it; the conversations page can ask to open another conversation', async () => {
+    world = createWorld()
+    const page = mountChat()
+    tap(page, '.empty-state >>> .prompt')
+    await sleep(10)
+    expect(texts(page, '.bubble')).toHaveLength(1)
+    await settled(page)
+    expect(page.data.title).toBe(texts(page, '.bubble')[0]!.slice(0, 20))
+    const firstId = page.data.conversationId as string
+    // Conversations page: "new chat", then back.
+    world.wx.storage.set('ui:open', JSON.stringify({ id: '' }))
+    page.triggerPageLifeTime('show')
+    await sleep(10)
+    expect(page.data.messages).toHaveLength(0)
+    expect(page.data.empty).toBe(true)
+    // Open the first one again.
+    world.wx.storage.set('ui:open', JSON.stringify({ id: firstId }))
+    page.triggerPageLifeTime('show')
+    await sleep(10)
+    expect(page.data.conversationId).toBe(firstId)
+    expect(texts(page, '.bubble')).toHaveLength(1)
+    expect(world.wx.storage.has('ui:open')).toBe(false)
+  })
+
+  test('regenerate replaces the last answer with a new one', async () => {
+    world = createWorld()
+    world.answers.push({ body: loadTranscript('moonshot'), chunkSizes: 'random' })
+    const page = mountChat()
+    await sendText(page, '你好')
+    await settled(page)
+    const first = lastAnswer(page)
+    tap(page, '.action-regenerate')
+    await sleep(10)
+    await settled(page)
+    expect(world.chatCalls()).toHaveLength(2)
+    expect(page.data.messages).toHaveLength(2)
+    expect(lastAnswer(page)).not.toBe(first)
+    expect(flat(lastAnswer(page))).toContain(flat(decodedContent('moonshot').content).slice(0, 10))
+    expect(world.chatCalls()[1]!.json).toMatchObject({ messages: [{ role: 'user', content: '你好' }] })
+  })
+
+  test('edit & resend on the last user message', async () => {
+    world = createWorld()
+    const page = mountChat()
+    await sendText(page, '第一版问题')
+    await settled(page)
+    tap(page, '.action-edit')
+    await sleep(10)
+    expect(page.data.input).toBe('第一版问题')
+    expect(page.data.editing).toBe(true)
+    await sendText(page, '第二版问题')
+    await settled(page)
+    expect(texts(page, '.bubble')).toEqual(['第二版问题'])
+    expect(page.data.messages).toHaveLength(2)
+    const messages = (world.chatCalls()[1]!.json as { messages: { content: string }[] }).messages
+    expect(messages[messages.length - 1]!.content).toBe('第二版问题')
+  })
+
+  test('error inline with the readable message, retry succeeds', async () => {
+    world = createWorld()
+    world.answers[0] = {
+      status: 429,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ error: { message: 'slow down', type: 'rate_limit', code: 'rate_limited' } }),
+    }
+    world.answers.push({ body: loadTranscript('openai-basic'), chunkSizes: 'random' })
+    const page = mountChat()
+    await sendText(page, '问题')
+    await settled(page)
+    expect(lastStatus(page)).toBe('error')
+    const message = textOf(page, '.error-text')
+    expect(message).not.toBe('')
+    expect(message).toMatch(/[\u4e00-\u9fa5]/)
+    tap(page, '.action-retry')
+    await sleep(10)
+    await settled(page)
+    expect(lastStatus(page)).toBe('done')
+    expect(page.querySelector('.error-text')).toBeFalsy()
+    expect(flat(lastAnswer(page))).toContain(flat(decodedContent('openai-basic').content).slice(0, 8))
+  })
+
+  test('a broken stream keeps the partial answer with 继续 and 重试', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('cut-stream'), chunkSizes: 'random' }
+    const page = mountChat()
+    await sendText(page, '讲讲历史')
+    await settled(page)
+    expect(lastStatus(page)).toBe('interrupted')
+    expect(lastAnswer(page).length).toBeGreaterThan(0)
+    expect(textOf(page, '.error-text')).not.toBe('')
+    expect(page.querySelector('.action-continue')).toBeTruthy()
+    expect(page.querySelector('.action-retry')).toBeTruthy()
+    // Saved when the stream broke.
+    const id = page.data.conversationId as string
+    const stored = JSON.parse(world.wx.storage.get(`conv:${id}`) ?? 'null') as {
+      messages: { status: string }[]
+    }
+    expect(stored.messages[1]!.status).toBe('interrupted')
+  })
+
+  test('reasoning panel: 思考中… open, collapsed when the answer starts, then 已深度思考（用时 N 秒）', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('deepseek-reasoner'), chunkSizes: 400, delayMs: 4 }
+    const page = mountChat()
+    await sendText(page, '9.11 和 9.8 哪个大')
+    await waitFor(() => textOf(page, '.reasoning-panel >>> .reasoning-label') !== '', 'reasoning')
+    if (lastAnswer(page) === '') {
+      expect(textOf(page, '.reasoning-panel >>> .reasoning-label')).toBe('思考中…')
+      expect(find(page, '.reasoning-panel >>> .reasoning-body')).toBeTruthy()
+    }
+    await waitFor(() => lastAnswer(page) !== '', 'the answer to start')
+    expect(find(page, '.reasoning-panel >>> .reasoning-body')).toBeFalsy()
+    await settled(page)
+    expect(textOf(page, '.reasoning-panel >>> .reasoning-label')).toMatch(/^已深度思考（用时 \d+ 秒）$/)
+    tap(page, '.reasoning-panel >>> .reasoning-head')
+    await sleep(10)
+    expect(textOf(page, '.reasoning-panel >>> .reasoning-body')).toContain(
+      decodedContent('deepseek-reasoner').reasoning.slice(0, 4),
+    )
+  })
+
+  test('persistence: done conversation reloads; a kill mid-stream keeps the partial answer', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('openai-basic'), chunkSizes: 'random' }
+    world.answers.push({ body: loadTranscript('markdown-long'), chunkSizes: 800, delayMs: 15 })
+    const page = mountChat()
+    await sendText(page, '第一个问题')
+    await settled(page)
+    const firstAnswer = lastAnswer(page)
+    await sendText(page, '第二个问题')
+    await waitFor(() => lastAnswer(page).length > 30, 'partial text')
+    // The app goes to the background mid-stream: WeChat may kill it now.
+    world.wx.hideApp()
+    page.triggerPageLifeTime('hide')
+    const snapshot = new Map(world.wx.storage)
+    const partial = page.data.messages.length
+    expect(partial).toBe(4)
+    // Nothing renders while hidden.
+    const calls = recordSetData(page)
+    await sleep(100)
+    expect(calls.filter((patch) => Object.keys(patch).some((k) => k.startsWith('messages')))).toHaveLength(0)
+    page.detach()
+    world.wx.uninstall()
+
+    // A new process: only storage survived.
+    world = createWorld({}, snapshot)
+    const reborn = mountChat()
+    expect(texts(reborn, '.bubble')).toEqual(['第一个问题', '第二个问题'])
+    expect(texts(reborn, '.answer')[0]).toBe(firstAnswer)
+    expect(lastAnswer(reborn).length).toBeGreaterThan(10)
+    expect(lastStatus(reborn)).toBe('interrupted')
+    expect(reborn.querySelector('.action-continue')).toBeTruthy()
+  })
+
+  test('auto-scroll follows only at the bottom; 回到底部 brings it back', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 600, delayMs: 15 }
+    const page = mountChat()
+    await sendText(page, '长回答')
+    await waitFor(() => lastAnswer(page).length > 20, 'text')
+    const follow = page.data.scrollIntoView
+    await waitFor(() => page.data.scrollIntoView !== follow, 'auto-scroll while at the bottom')
+    const list = page.querySelector('.list')!
+    list.dispatchEvent('scroll', { detail: { scrollTop: 900, scrollHeight: 3000, deltaY: -10 } })
+    list.dispatchEvent('scroll', { detail: { scrollTop: 400, scrollHeight: 3000, deltaY: 500 } })
+    await waitFor(() => page.data.showToBottom === true, 'the 回到底部 button')
+    const held = page.data.scrollIntoView
+    const length = lastAnswer(page).length
+    await waitFor(() => lastAnswer(page).length > length + 20, 'more text')
+    expect(page.data.streaming).toBe(true)
+    expect(page.data.scrollIntoView).toBe(held)
+    tap(page, '.to-bottom')
+    await waitFor(() => page.data.showToBottom === false, 'the button to go')
+    expect(page.data.scrollIntoView).not.toBe(held)
+    // Back at the bottom: following resumes.
+    const resumed = page.data.scrollIntoView
+    await waitFor(() => page.data.scrollIntoView !== resumed, 'auto-scroll to resume')
+    // Reaching the bottom by hand also resumes following.
+    list.dispatchEvent('scroll', { detail: { scrollTop: 100, scrollHeight: 3000, deltaY: 900 } })
+    await waitFor(() => page.data.showToBottom === true, 'the button again')
+    list.dispatchEvent('scrolltolower', { detail: { direction: 'bottom' } })
+    await waitFor(() => page.data.showToBottom === false, 'scrolltolower to hide the button')
+    tap(page, '.btn-stop')
+    await sleep(10)
+  })
+
+  test('dark mode: theme class from the system, follows theme changes', async () => {
+    let themeListener: ((res: { theme: string }) => void) | undefined
+    world = createWorld({
+      getSystemInfoSync: () => ({ SDKVersion: '3.6.0', platform: 'devtools', theme: 'dark' }),
+      onThemeChange: (cb: (res: { theme: string }) => void) => {
+        themeListener = cb
+      },
+    })
+    const page = mountChat()
+    expect(page.querySelector('.theme-dark')).toBeTruthy()
+    themeListener?.({ theme: 'light' })
+    await sleep(5)
+    expect(page.querySelector('.theme-light')).toBeTruthy()
+    expect(page.querySelector('.theme-dark')).toBeFalsy()
+  })
+
+  test('old base library without enableChunked falls back to a non-streaming request', async () => {
+    world = createWorld({ canIUse: () => false })
+    world.answers[0] = {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'x',
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: '**你好**！' }, finish_reason: 'stop' }],
+      }),
+    }
+    const page = mountChat()
+    await sendText(page, '你好')
+    await settled(page)
+    const request = world.chatCalls()[0]!
+    expect(request.options.enableChunked).toBeFalsy()
+    expect(request.json).toMatchObject({ stream: false })
+    expect(lastAnswer(page)).toBe('你好！')
+    expect(find(page, '.md-block >>> .md-bold')).toBeTruthy()
+  })
+})

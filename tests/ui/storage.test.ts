@@ -1,0 +1,90 @@
+import {
+  type Conversation,
+  createConversation,
+  reduceConversation,
+  STORAGE_KEY_LIMIT_BYTES,
+} from '../../miniprogram/lib/chat/index'
+import {
+  deleteConversation,
+  INDEX_KEY,
+  listConversations,
+  loadConversation,
+  notifySaveResult,
+  saveConversation,
+} from '../../miniprogram/services/storage'
+import { installWx } from '../support/wx-request-double'
+
+/** A finished conversation whose answer is `size` characters of Chinese (3 bytes each). */
+function big(id: string, size: number, at: number, pairs = 1): Conversation {
+  let conv = createConversation(id, at)
+  for (let p = 0; p < pairs; p++) {
+    const a = `${id}-a${p}`
+    conv = reduceConversation(conv, {
+      type: 'send',
+      text: `问题${p}`,
+      userId: `${id}-u${p}`,
+      assistantId: a,
+      now: at,
+    })
+    const content = '长'.repeat(size)
+    conv = reduceConversation(conv, {
+      type: 'update',
+      messageId: a,
+      update: { type: 'delta', content },
+      now: at,
+    })
+    conv = reduceConversation(conv, {
+      type: 'update',
+      messageId: a,
+      update: { type: 'done', finishReason: 'stop' },
+      now: at,
+    })
+  }
+  return conv
+}
+
+describe('storage service', () => {
+  let wxHandle: ReturnType<typeof installWx>
+  beforeEach(() => {
+    wxHandle = installWx()
+  })
+  afterEach(() => wxHandle.uninstall())
+
+  test('round trip: index key + one key per conversation, newest first', () => {
+    saveConversation(big('a', 10, 1000))
+    saveConversation(big('b', 10, 2000))
+    expect([...wxHandle.storage.keys()].sort()).toEqual(['conv:a', 'conv:b', INDEX_KEY])
+    expect(listConversations().map((c) => c.id)).toEqual(['b', 'a'])
+    expect(loadConversation('a')).toEqual(big('a', 10, 1000))
+    deleteConversation('a')
+    expect(loadConversation('a')).toBeNull()
+    expect(listConversations().map((c) => c.id)).toEqual(['b'])
+  })
+
+  test('over the total limit: oldest conversations are evicted, the saved one kept, the user told', () => {
+    // Each ~900 KB: ten of them would exceed the 10 MB total.
+    for (let i = 0; i < 12; i++) {
+      const result = saveConversation(big(`c${i}`, 300_000, 1000 + i))
+      notifySaveResult(result)
+    }
+    const ids = listConversations().map((c) => c.id)
+    expect(ids[0]).toBe('c11')
+    expect(ids).not.toContain('c0')
+    expect(loadConversation('c0')).toBeNull()
+    expect(loadConversation('c11')).not.toBeNull()
+    const toasts = (wxHandle.recorded.showToast ?? []) as { title: string }[]
+    expect(toasts.some((t) => /已删除 \d+ 个最早的对话/.test(t.title))).toBe(true)
+  })
+
+  test('a conversation bigger than one key is trimmed oldest-first with a notice', () => {
+    const conv = big('huge', 120_000, 1000, 4)
+    const result = saveConversation(conv)
+    expect(result.trimmed).toBe(true)
+    const stored = loadConversation('huge')!
+    expect(stored.messages.length).toBeLessThan(conv.messages.length)
+    expect(stored.messages[stored.messages.length - 1]!.id).toBe('huge-a3')
+    expect(wxHandle.storage.get('conv:huge')!.length * 3).toBeLessThan(STORAGE_KEY_LIMIT_BYTES * 1.01)
+    notifySaveResult(result)
+    expect((wxHandle.recorded.showToast as { title: string }[])[0]!.title).toContain('已删除最早的消息')
+  })
+})
