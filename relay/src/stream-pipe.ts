@@ -82,6 +82,8 @@ export function pipeUpstream(
     const watcher = createOutputWatcher(ctx, options.hooks, (error) => finish(error))
     const decoder = createChatDecoder((update) => {
       if (update.type === 'delta') {
+        // Reasoning is shown to the user too, so it goes through the same output checks.
+        if (update.reasoning) watcher.text(update.reasoning)
         if (update.content) watcher.text(update.content)
       } else if (update.type === 'done') {
         complete = true

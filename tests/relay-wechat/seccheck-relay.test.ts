@@ -81,6 +81,18 @@ describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
     expect(up.requests[0]!.aborted).toBe(true)
   })
 
+  it('checks the reasoning text too: it is shown to the user like the answer', async () => {
+    const frame = (delta: object, finish: string | null = null) =>
+      `data: ${JSON.stringify({ id: 'r1', object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`
+    const body = `${frame({ reasoning_content: '先想一想违禁词的事' })}${frame({ content: '答案很干净。' })}${frame({}, 'stop')}data: [DONE]\n\n`
+    up.setBehaviour({ body, chunkSize: 64 })
+    const { ask } = await start()
+    const res = await ask('想一想再回答')
+    expect(errorFrame(res.text)).toMatchObject({ code: 'content_blocked' })
+    expect(res.text).not.toContain('[DONE]')
+    expect(wx.checked.some((c) => c.content.includes('违禁词'))).toBe(true)
+  })
+
   it('checks the last partial segment before the stream is declared complete (demo model)', async () => {
     // The demo answer ends with this phrase; the answer is far shorter than one segment.
     wx.knobs.riskyWords = ['祝使用愉快']

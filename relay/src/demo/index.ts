@@ -82,6 +82,7 @@ export async function streamDemo(
       await pace()
       if (failed) return
       writer.write(chunks.reasoning(token))
+      watcher.text(token)
     }
     for (const token of p.content) {
       await pace()
