@@ -211,6 +211,8 @@ const text = longAnswer()
 const tokens = tokenize(text, TOKENS)
 const ours = measureOurs(tokens, true)
 const perToken = measureOurs(tokens, false)
+// "However long the answer": the same content four times over, in 8,000 tokens.
+const longer = measureOurs(tokenize(text.repeat(4), TOKENS * 4), true)
 const wholeMessage = measureNaive(tokens, false)
 const wholeList = measureNaive(tokens, true)
 
@@ -221,6 +223,7 @@ console.log(
 for (const [name, t] of [
   ['ours (path diffs, merged 50 ms)', ours],
   ['path diffs, every token', perToken],
+  ['ours, 4x longer answer (8,000 tokens)', longer],
   ['naive: whole message every token', wholeMessage],
   ['naive: whole list every token', wholeList],
 ] as const) {
@@ -235,6 +238,7 @@ console.log(
     calls: ours.calls,
     bytes: ours.bytes,
     maxSetDataBytes: ours.maxBytes,
+    maxSetDataBytes4xLonger: longer.maxBytes,
     callsPerSecond: Number((ours.calls / ((TOKENS * TOKEN_INTERVAL_MS) / 1000)).toFixed(1)),
     baselineWholeMessage: {
       calls: wholeMessage.calls,
@@ -251,6 +255,6 @@ console.log(
       wholeList: Math.round(wholeList.ms),
     },
     target: `largest single setData < ${LIMIT_BYTES} bytes`,
-    targetMet: ours.maxBytes < LIMIT_BYTES && perToken.maxBytes < LIMIT_BYTES,
+    targetMet: Math.max(ours.maxBytes, perToken.maxBytes, longer.maxBytes) < LIMIT_BYTES,
   }),
 )

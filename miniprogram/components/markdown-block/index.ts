@@ -15,7 +15,6 @@ function codeBlockText(block: CodeBlock): string {
  * component. Links cannot be opened in a mini program: a tap copies them.
  */
 Component({
-  options: { pureDataPattern: /^_/ },
   properties: {
     /** The block to render (lib/markdown Block). */
     block: { type: Object, value: { type: 'paragraph', spans: [] } },

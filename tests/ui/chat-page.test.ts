@@ -1,0 +1,186 @@
+/** @jest-environment jsdom */
+import { loadTranscript } from '../fixtures/transcripts/index'
+import { find, sleep, tap, texts, unmountAll, waitFor } from '../support/simulate'
+import {
+  type ChatWorld,
+  createWorld,
+  lastAnswer,
+  lastStatus,
+  mountChat,
+  recordSetData,
+  sendText,
+  settled,
+} from './chat-harness'
+
+jest.setTimeout(60_000)
+
+describe('chat page: state, persistence, scrolling, theme', () => {
+  let world: ChatWorld
+  afterEach(() => {
+    unmountAll()
+    world.wx.uninstall()
+  })
+
+  test('empty state, send disabled until there is text', async () => {
+    world = createWorld()
+    const page = mountChat()
+    expect(find(page, '.empty-state >>> .prompt')).toBeTruthy()
+    expect(page.data.canSend).toBe(false)
+    tap(page, '.btn-send')
+    await sleep(10)
+    expect(world.chatCalls()).toHaveLength(0)
+    expect(texts(page, '.bubble')).toEqual([])
+    page.querySelector('.input')?.dispatchEvent('input', { detail: { value: '   ' } })
+    await sleep(5)
+    expect(page.data.canSend).toBe(false)
+    page.querySelector('.input')?.dispatchEvent('input', { detail: { value: '你好' } })
+    await sleep(5)
+    expect(page.data.canSend).toBe(true)
+  })
+
+  test('a suggested prompt sends it; the conversations page can ask to open another conversation', async () => {
+    world = createWorld()
+    const page = mountChat()
+    tap(page, '.empty-state >>> .prompt')
+    await sleep(10)
+    expect(texts(page, '.bubble')).toHaveLength(1)
+    await settled(page)
+    expect(page.data.title).toBe(texts(page, '.bubble')[0]!.slice(0, 20))
+    const firstId = page.data.conversationId as string
+    // Conversations page: "new chat", then back.
+    world.wx.storage.set('ui:open', JSON.stringify({ id: '' }))
+    page.triggerPageLifeTime('show')
+    await sleep(10)
+    expect(page.data.messages).toHaveLength(0)
+    expect(page.data.empty).toBe(true)
+    // Open the first one again.
+    world.wx.storage.set('ui:open', JSON.stringify({ id: firstId }))
+    page.triggerPageLifeTime('show')
+    await sleep(10)
+    expect(page.data.conversationId).toBe(firstId)
+    expect(texts(page, '.bubble')).toHaveLength(1)
+    expect(world.wx.storage.has('ui:open')).toBe(false)
+  })
+
+  test('persistence: done conversation reloads; a kill mid-stream keeps the partial answer', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('openai-basic'), chunkSizes: 'random' }
+    world.answers.push({ body: loadTranscript('markdown-long'), chunkSizes: 800, delayMs: 15 })
+    const page = mountChat()
+    await sendText(page, '第一个问题')
+    await settled(page)
+    const firstAnswer = lastAnswer(page)
+    await sendText(page, '第二个问题')
+    await waitFor(() => lastAnswer(page).length > 30, 'partial text')
+    // The app goes to the background mid-stream: WeChat may kill it now.
+    world.wx.hideApp()
+    page.triggerPageLifeTime('hide')
+    const snapshot = new Map(world.wx.storage)
+    const partial = page.data.messages.length
+    expect(partial).toBe(4)
+    // Nothing renders while hidden.
+    const calls = recordSetData(page)
+    await sleep(100)
+    expect(calls.filter((patch) => Object.keys(patch).some((k) => k.startsWith('messages')))).toHaveLength(0)
+    page.detach()
+    world.wx.uninstall()
+
+    // A new process: only storage survived.
+    world = createWorld({}, snapshot)
+    const reborn = mountChat()
+    expect(texts(reborn, '.bubble')).toEqual(['第一个问题', '第二个问题'])
+    expect(texts(reborn, '.answer')[0]).toBe(firstAnswer)
+    expect(lastAnswer(reborn).length).toBeGreaterThan(10)
+    expect(lastStatus(reborn)).toBe('interrupted')
+    expect(reborn.querySelector('.action-continue')).toBeTruthy()
+  })
+
+  test('hidden page: no setData while hidden, everything that arrived is shown on show', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 1200, delayMs: 5 }
+    const page = mountChat()
+    await sendText(page, '长回答')
+    await waitFor(() => lastAnswer(page).length > 10, 'text')
+    page.triggerPageLifeTime('hide')
+    const calls = recordSetData(page)
+    const shownWhileHidden = lastAnswer(page)
+    await sleep(1000)
+    expect(calls).toHaveLength(0)
+    expect(lastAnswer(page)).toBe(shownWhileHidden)
+    page.triggerPageLifeTime('show')
+    await waitFor(() => calls.length > 0, 'a flush on show')
+    await settled(page)
+    expect(lastAnswer(page).length).toBeGreaterThan(shownWhileHidden.length)
+  })
+
+  test('auto-scroll follows only at the bottom; 回到底部 brings it back', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 600, delayMs: 15 }
+    const page = mountChat()
+    await sendText(page, '长回答')
+    await waitFor(() => lastAnswer(page).length > 20, 'text')
+    const follow = page.data.scrollIntoView
+    await waitFor(() => page.data.scrollIntoView !== follow, 'auto-scroll while at the bottom')
+    const list = page.querySelector('.list')!
+    list.dispatchEvent('scroll', { detail: { scrollTop: 900, scrollHeight: 3000, deltaY: -10 } })
+    list.dispatchEvent('scroll', { detail: { scrollTop: 400, scrollHeight: 3000, deltaY: 500 } })
+    await waitFor(() => page.data.showToBottom === true, 'the 回到底部 button')
+    const held = page.data.scrollIntoView
+    const length = lastAnswer(page).length
+    await waitFor(() => lastAnswer(page).length > length + 20, 'more text')
+    expect(page.data.streaming).toBe(true)
+    expect(page.data.scrollIntoView).toBe(held)
+    tap(page, '.to-bottom')
+    await waitFor(() => page.data.showToBottom === false, 'the button to go')
+    expect(page.data.scrollIntoView).not.toBe(held)
+    // Back at the bottom: following resumes.
+    const resumed = page.data.scrollIntoView
+    await waitFor(() => page.data.scrollIntoView !== resumed, 'auto-scroll to resume')
+    // Reaching the bottom by hand also resumes following.
+    list.dispatchEvent('scroll', { detail: { scrollTop: 100, scrollHeight: 3000, deltaY: 900 } })
+    await waitFor(() => page.data.showToBottom === true, 'the button again')
+    list.dispatchEvent('scrolltolower', { detail: { direction: 'bottom' } })
+    await waitFor(() => page.data.showToBottom === false, 'scrolltolower to hide the button')
+    tap(page, '.btn-stop')
+    await sleep(10)
+  })
+
+  test('dark mode: theme class from the system, follows theme changes', async () => {
+    let themeListener: ((res: { theme: string }) => void) | undefined
+    world = createWorld({
+      getSystemInfoSync: () => ({ SDKVersion: '3.6.0', platform: 'devtools', theme: 'dark' }),
+      onThemeChange: (cb: (res: { theme: string }) => void) => {
+        themeListener = cb
+      },
+    })
+    const page = mountChat()
+    expect(page.querySelector('.theme-dark')).toBeTruthy()
+    themeListener?.({ theme: 'light' })
+    await sleep(5)
+    expect(page.querySelector('.theme-light')).toBeTruthy()
+    expect(page.querySelector('.theme-dark')).toBeFalsy()
+  })
+
+  test.each([
+    ['canIUse says no', { canIUse: () => false }],
+    ['SDK 2.19.4', { getSystemInfoSync: () => ({ SDKVersion: '2.19.4', theme: 'light' }) }],
+  ])('old base library (%s) falls back to a non-streaming request', async (_name, extra) => {
+    world = createWorld(extra)
+    world.answers[0] = {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        id: 'x',
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: '**你好**！' }, finish_reason: 'stop' }],
+      }),
+    }
+    const page = mountChat()
+    await sendText(page, '你好')
+    await settled(page)
+    const request = world.chatCalls()[0]!
+    expect(request.options.enableChunked).toBeFalsy()
+    expect(request.json).toMatchObject({ stream: false })
+    expect(lastAnswer(page)).toBe('你好！')
+    expect(find(page, '.md-block >>> .md-bold')).toBeTruthy()
+  })
+})
