@@ -4,6 +4,8 @@
  * buffer and sometimes from another realm (so no `instanceof`).
  */
 export function toBytes(chunk: ArrayBuffer | Uint8Array): Uint8Array {
+  // The common case costs no allocation: thousands of small chunks per answer.
+  if (chunk instanceof Uint8Array) return chunk
   if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
   return new Uint8Array(chunk)
 }

@@ -1,4 +1,4 @@
-import { readError, readUsage } from './chat-fields'
+import { readError, readErrorObject, readUsage } from './chat-fields'
 import { createSseDecoder } from './sse'
 import type { ChatUpdate, ChatUsage, ChunkSink, SseEvent } from './types'
 
@@ -50,7 +50,7 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
     const body = chunk as Record<string, unknown>
     const error = readError(body)
     if (error || event.type === 'error') {
-      finish(error ?? { type: 'error', message: '服务出错' })
+      finish(error ?? readErrorObject(body))
       return
     }
 

@@ -32,15 +32,24 @@ export function readError(body: Record<string, unknown>): ErrorUpdate | undefine
   if (error === undefined || error === null || error === false) return undefined
   if (typeof error === 'string') return { type: 'error', message: error || '服务出错' }
   if (typeof error !== 'object') return { type: 'error', message: '服务出错' }
-  const raw = error as Record<string, unknown>
+  const update = readErrorObject(error as Record<string, unknown>)
+  if (update.status === undefined && typeof body.status === 'number') update.status = body.status
+  return update
+}
+
+/**
+ * Reads the fields of an error object itself (`{"message","type","code","status"}`),
+ * which is also what an `event: error` frame may carry without the `error` wrapper.
+ */
+export function readErrorObject(raw: Record<string, unknown>): ErrorUpdate {
   const update: ErrorUpdate = {
     type: 'error',
     message: typeof raw.message === 'string' && raw.message !== '' ? raw.message : '服务出错',
   }
   const code = raw.code ?? raw.type
-  if (typeof code === 'string' && code !== '') update.code = code
+  // `type: "error"` is the frame's kind in some APIs, not a reason worth showing.
+  if (typeof code === 'string' && code !== '' && code !== 'error') update.code = code
   else if (typeof code === 'number') update.code = String(code)
-  const status = raw.status ?? body.status
-  if (typeof status === 'number') update.status = status
+  if (typeof raw.status === 'number') update.status = raw.status
   return update
 }

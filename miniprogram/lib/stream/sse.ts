@@ -1,13 +1,14 @@
 import { createParser } from 'eventsource-parser'
 import { toBytes } from './bytes'
+import { createLineDecoder } from './lines'
 import type { ChunkSink, SseDecoderOptions, SseEvent } from './types'
-import { createUtf8Decoder } from './utf8'
 
 /**
  * Bytes → Server-Sent Events, following the WHATWG "event stream interpretation".
  *
- * UTF-8 decoding (and stripping the BOM) happens here because eventsource-parser
- * only takes strings and only recognises a BOM given as the three raw byte values.
+ * UTF-8 decoding (and stripping the BOM) happens here, line by line (see
+ * lines.ts), because eventsource-parser only takes strings and only recognises a
+ * BOM given as the three raw byte values.
  * Line parsing is eventsource-parser's; this wrapper adds what it leaves to the
  * caller: the last event ID that persists between events, the "message" default
  * type, and the end of the stream.
@@ -16,7 +17,6 @@ export function createSseDecoder(
   onEvent: (event: SseEvent) => void,
   options: SseDecoderOptions = {},
 ): ChunkSink {
-  const utf8 = createUtf8Decoder()
   let lastEventId = ''
   let endsWithCr = false
   let ended = false
@@ -31,6 +31,11 @@ export function createSseDecoder(
     // Unknown fields and bogus `retry` values are ignored, as the spec says.
     onError: () => undefined,
   })
+  // eventsource-parser strips the characters U+00EF U+00BB U+00BF from its first
+  // chunk, taking them for a BOM given as raw bytes. Our input is already decoded
+  // (the UTF-8 decoder strips the real BOM), so those would be genuine text
+  // (the bytes C3 AF C2 BB C2 BF): an empty first chunk disarms that check.
+  parser.feed('')
 
   function feed(text: string): void {
     if (text === '') return
@@ -38,15 +43,15 @@ export function createSseDecoder(
     parser.feed(text)
   }
 
+  const lines = createLineDecoder(feed)
   return {
     push(chunk) {
-      if (ended) return
-      feed(utf8.decode(toBytes(chunk)))
+      if (!ended) lines.push(toBytes(chunk))
     },
     end() {
       if (ended) return
       ended = true
-      feed(utf8.flush())
+      // An unfinished last line is never handed on: the spec discards it.
       // eventsource-parser holds back a final CR in case an LF follows in the next
       // chunk. There is no next chunk: a LF now makes it the one line end it was.
       if (endsWithCr) parser.feed('\n')

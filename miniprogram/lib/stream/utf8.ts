@@ -8,8 +8,11 @@
  * across chunks is carried in the state (at most 3 bytes' worth), never lost.
  */
 export interface Utf8Decoder {
-  /** Decodes one chunk; bytes of an unfinished character wait for the next call. */
-  decode(bytes: Uint8Array): string
+  /**
+   * Decodes one chunk (or `bytes[start, end)` of it, sparing a subarray per call);
+   * bytes of an unfinished character wait for the next call.
+   */
+  decode(bytes: Uint8Array, start?: number, end?: number): string
   /** Ends the stream: an unfinished character becomes U+FFFD. */
   flush(): string
 }
@@ -19,44 +22,52 @@ const BOM = 0xfeff
 /** `String.fromCharCode.apply` takes its arguments on the stack: convert in slices. */
 const SLICE = 8192
 
-/** Creates a streaming decoder; one leading BOM is stripped, like TextDecoder's default. */
-export function createUtf8Decoder(): Utf8Decoder {
-  let codePoint = 0
-  let bytesSeen = 0
-  let bytesNeeded = 0
-  let lowerBoundary = 0x80
-  let upperBoundary = 0xbf
-  let atStart = true
-  // Reused between calls: a chat stream decodes thousands of small chunks.
-  let units = new Uint16Array(256)
+/**
+ * Code units → string. A plain array (not a Uint16Array) because engines pass
+ * packed arrays to `apply` much faster than typed arrays.
+ */
+function fromCodes(codes: number[], count: number): string {
+  if (count <= SLICE) return String.fromCharCode.apply(null, codes)
+  // Long chunks: join slices at the end rather than growing one string slice by slice.
+  const parts: string[] = []
+  for (let i = 0; i < count; i += SLICE)
+    parts.push(String.fromCharCode.apply(null, codes.slice(i, i + SLICE)))
+  return parts.join('')
+}
 
-  function toText(count: number): string {
-    let start = 0
-    if (atStart && count > 0) {
-      atStart = false
-      if (units[0] === BOM) start = 1
-    }
-    if (count - start <= SLICE) {
-      return String.fromCharCode.apply(null, units.subarray(start, count) as unknown as number[])
-    }
-    let text = ''
-    for (let i = start; i < count; i += SLICE) {
-      text += String.fromCharCode.apply(
-        null,
-        units.subarray(i, Math.min(i + SLICE, count)) as unknown as number[],
-      )
+/**
+ * The decoder's state machine. The hot loop works on locals and writes the
+ * state back once per call, rather than touching fields byte by byte.
+ */
+class StreamingUtf8Decoder implements Utf8Decoder {
+  private codePoint = 0
+  private bytesSeen = 0
+  private bytesNeeded = 0
+  private lowerBoundary = 0x80
+  private upperBoundary = 0xbf
+  private atStart = true
+  // Reused between calls: a chat stream decodes thousands of small chunks.
+  private readonly units: number[] = []
+
+  private finishText(text: string): string {
+    if (this.atStart && text !== '') {
+      this.atStart = false
+      if (text.charCodeAt(0) === BOM) return text.slice(1)
     }
     return text
   }
 
-  function decode(bytes: Uint8Array): string {
-    // Each byte yields at most one code unit, plus one for a surrogate pair or a
-    // replacement that completes a sequence carried over from the last chunk.
-    if (units.length < bytes.length + 2) units = new Uint16Array(bytes.length + 2)
+  decode(bytes: Uint8Array, start = 0, end = bytes.length): string {
+    if (start >= end) return ''
+    const units = this.units
     let n = 0
-    let i = 0
-    const length = bytes.length
-    while (i < length) {
+    let i = start
+    // ASCII needs no state machine: copy a run of it straight through.
+    if (this.bytesNeeded === 0) {
+      while (i < end && (bytes[i] as number) < 0x80) units[n++] = bytes[i++] as number
+    }
+    let { codePoint, bytesSeen, bytesNeeded, lowerBoundary, upperBoundary } = this
+    while (i < end) {
       const byte = bytes[i] as number
       if (bytesNeeded === 0) {
         i++
@@ -104,17 +115,29 @@ export function createUtf8Decoder(): Utf8Decoder {
         codePoint = bytesNeeded = bytesSeen = 0
       }
     }
-    return n === 0 ? '' : toText(n)
+    this.codePoint = codePoint
+    this.bytesSeen = bytesSeen
+    this.bytesNeeded = bytesNeeded
+    this.lowerBoundary = lowerBoundary
+    this.upperBoundary = upperBoundary
+    if (n === 0) return ''
+    units.length = n
+    return this.finishText(fromCodes(units, n))
   }
 
-  function flush(): string {
-    if (bytesNeeded === 0) return ''
-    codePoint = bytesNeeded = bytesSeen = 0
-    lowerBoundary = 0x80
-    upperBoundary = 0xbf
-    units[0] = REPLACEMENT
-    return toText(1)
+  flush(): string {
+    if (this.bytesNeeded === 0) return ''
+    this.codePoint = this.bytesNeeded = this.bytesSeen = 0
+    this.lowerBoundary = 0x80
+    this.upperBoundary = 0xbf
+    return this.finishText(String.fromCharCode(REPLACEMENT))
   }
+}
 
-  return { decode, flush }
+/**
+ * Creates a streaming decoder; one leading BOM is stripped, like TextDecoder's
+ * default. Call `decode`/`flush` as methods (they use `this`).
+ */
+export function createUtf8Decoder(): Utf8Decoder {
+  return new StreamingUtf8Decoder()
 }
