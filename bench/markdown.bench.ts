@@ -17,6 +17,8 @@ interface Row {
   incrementalMs: number
   naiveMs: number
   oneParseMs: number
+  /** The most chars one update scanned: bounded by the longest construct, not the answer. */
+  maxUpdate: number
 }
 
 function measure(kb: number, stride: number): Row {
@@ -37,7 +39,12 @@ function measure(kb: number, stride: number): Row {
   markdownWork.chars = 0
   t0 = performance.now()
   const inc = createIncrementalMarkdown()
-  for (const p of prefixes) inc.update(text.slice(0, p))
+  let maxUpdate = 0
+  for (const p of prefixes) {
+    const before = markdownWork.chars
+    inc.update(text.slice(0, p))
+    maxUpdate = Math.max(maxUpdate, markdownWork.chars - before)
+  }
   const incrementalMs = performance.now() - t0
   const incremental = markdownWork.chars
 
@@ -46,16 +53,28 @@ function measure(kb: number, stride: number): Row {
   for (let i = 0; i < prefixes.length; i += stride) parseMarkdown(text.slice(0, prefixes[i]))
   const naiveMs = (performance.now() - t0) * stride
   const naive = markdownWork.chars * stride
-  return { kb, updates: prefixes.length, oneParse, incremental, naive, incrementalMs, naiveMs, oneParseMs }
+  return {
+    kb,
+    updates: prefixes.length,
+    oneParse,
+    incremental,
+    naive,
+    incrementalMs,
+    naiveMs,
+    oneParseMs,
+    maxUpdate,
+  }
 }
 
+// Warm up the JIT so the first size's times are comparable with the others.
+measure(4, 8)
 const rows = [measure(8, 1), measure(32, 4), measure(128, 16)]
 for (const r of rows) {
   console.log(
     `${r.kb} KB, ${r.updates} updates: one parse ${r.oneParse} chars (${r.oneParseMs.toFixed(1)} ms), ` +
       `incremental ${r.incremental} (${(r.incremental / r.oneParse).toFixed(2)}×, ${r.incrementalMs.toFixed(0)} ms), ` +
       `naive ${r.naive} (${(r.naive / r.oneParse).toFixed(0)}×, ~${r.naiveMs.toFixed(0)} ms); ` +
-      `naive/incremental ${(r.naive / r.incremental).toFixed(0)}×`,
+      `naive/incremental ${(r.naive / r.incremental).toFixed(0)}×; most work in one update ${r.maxUpdate} chars`,
   )
 }
 const worst = Math.max(...rows.map((r) => r.incremental / r.oneParse))
@@ -63,7 +82,9 @@ console.log(
   JSON.stringify({
     sizesKb: rows.map((r) => r.kb),
     workVsOneParse: rows.map((r) => Number((r.incremental / r.oneParse).toFixed(3))),
+    maxWorkPerUpdate: rows.map((r) => r.maxUpdate),
     naiveVsIncremental: rows.map((r) => Number((r.naive / r.incremental).toFixed(1))),
+    timeMsOneParse: rows.map((r) => Number(r.oneParseMs.toFixed(1))),
     timeMsIncremental: rows.map((r) => Math.round(r.incrementalMs)),
     timeMsNaive: rows.map((r) => Math.round(r.naiveMs)),
     target: 'incremental work <= 3x one parse of the final text',

@@ -1,5 +1,6 @@
 import fc from 'fast-check'
-import { InlineStream, parseInline, previewInline } from '../../miniprogram/lib/markdown/inline'
+import { parseInline, previewInline } from '../../miniprogram/lib/markdown/inline'
+import { InlineStream } from '../../miniprogram/lib/markdown/inline-stream'
 import { SPAN_MAX_CHARS, spansText } from '../../miniprogram/lib/markdown/spans'
 
 describe('inline parser', () => {

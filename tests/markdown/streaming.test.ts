@@ -116,6 +116,7 @@ describe('incremental markdown', () => {
     const docs = [
       '- word\n---\n',
       '- a\n lazy\n> q\n lazy too\n',
+      'crlf\r\nline\r\n\r\n- item\r\n```\r\ncode\r\n```\r\n',
       '- a\n- b\n--\n',
       '> q\n>> r\nlazy\n> - i\nx',
       '1. a\n   1. b\n      ```\n      c\n   d\n',
@@ -143,6 +144,19 @@ describe('incremental markdown', () => {
       seen = blocks
     }
     expect(seen.length).toBeGreaterThan(10)
+  })
+
+  test('returned trees are never mutated afterwards (views may keep them without copying)', () => {
+    const text = makeAnswer(3000, 11)
+    const inc = createIncrementalMarkdown()
+    const kept: Array<{ blocks: Block[]; json: string }> = []
+    let prefix = ''
+    for (const token of tokenize(text, 11)) {
+      prefix += token
+      const { blocks } = inc.update(prefix)
+      if (kept.length < 400) kept.push({ blocks, json: JSON.stringify(blocks) })
+    }
+    for (const k of kept) expect(JSON.stringify(k.blocks)).toBe(k.json)
   })
 
   test('changed lists the last block, or the last two when a block closes and another starts', () => {
@@ -208,6 +222,14 @@ describe('incremental markdown', () => {
     const r = inc.update('新的')
     expect(r.blocks).toEqual(parseMarkdown('新的'))
     expect(r.changed).toEqual([0])
+    expect(r.count).toBe(1)
+    // After a replacement, blocks equal to the previous ones keep their identity.
+    const a = inc.update('# 标题\n\n旧').blocks
+    const b = inc.update('# 标题\n\n新')
+    expect(b.blocks[0]).toBe(a[0])
+    expect(b.changed).toEqual([1])
+    inc.reset()
+    expect(inc.update('# 标题\n\n新').changed).toEqual([0, 1])
     expect(inc.update('').count).toBe(0)
     const long = `${'x'.repeat(50)}\n\n# a`
     expect(inc.update(long).blocks).toEqual(parseMarkdown(long))

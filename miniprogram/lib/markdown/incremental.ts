@@ -34,6 +34,9 @@ function isGrowth(prev: string, text: string): boolean {
  * caches keyed by text offset resume the growing paragraph, code line and
  * table row, so the total work stays linear in the text length.
  *
+ * Returned arrays and objects are never mutated afterwards, so a view may
+ * keep them (and diff them by identity) without copying.
+ *
  * Texts that do not extend the previous one (checked at both ends, not in the
  * middle) reset the parser; call `reset()` after an edit inside the text.
  */
@@ -46,23 +49,27 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
   let prevBlocks: Block[] = []
   let stableCount = 0
 
-  const reset = () => {
+  const restart = () => {
     ctx = createContext()
     root = new BlockSeq(ctx)
     prev = ''
     committed = 0
     undo = null
-    prevBlocks = []
     stableCount = 0
+  }
+  const reset = () => {
+    restart()
+    prevBlocks = []
   }
 
   const update = (text: string): MarkdownUpdate => {
-    if (!isGrowth(prev, text)) reset()
+    // A replaced text is parsed afresh but still compared with the last blocks, so equal ones keep identity.
+    if (!isGrowth(prev, text)) restart()
     undo?.()
     undo = null
     const before = committed
     committed = feedLines(root, text, committed, Math.max(committed, prev.length))
-    if (committed > before) ctx.prune(committed)
+    if (committed > before) ctx.prune(committed, root.liveFrom(committed))
     prev = text
     const firstUnsure = Math.min(stableCount, root.done.length)
     stableCount = root.done.length

@@ -1,6 +1,15 @@
 /**
  * Markdown for streamed chat answers: a render tree of plain JSON (see
  * types.ts) built incrementally, so a growing answer is never re-parsed whole.
+ *
+ * Supported: ATX headings, paragraphs, fenced code (``` and ~~~, info string,
+ * highlighting), lists (ordered/bullet, nested, tasks), block quotes (lazy
+ * lines), GFM tables, thematic breaks; inline emphasis, strong, strike, code,
+ * links, http(s) autolinks and escapes.
+ * Not supported, by choice: setext headings (`---` under text is a break),
+ * indented code blocks (indented text stays text), HTML blocks, reference
+ * links, images (the alt text shows as a link), hard line breaks (a newline
+ * in a paragraph is kept as "\n"), emphasis spanning lines.
  */
 import type { CodeBlock } from './types'
 
@@ -16,3 +25,5 @@ export { countWork, markdownWork } from './work'
 export function codeText(block: CodeBlock): string {
   return block.lines.map((line) => line.map((t) => t.text).join('')).join('\n')
 }
+
+export { finishedText } from './finished'

@@ -22,11 +22,6 @@ export function leading(line: string): Leading {
   return { cols, first: i }
 }
 
-/** True when the line holds only whitespace. */
-export function isBlank(line: string): boolean {
-  return leading(line).first === line.length
-}
-
 /** Chars to drop to remove `cols` columns of indentation (a tab is dropped whole). */
 export function indentChars(line: string, cols: number): number {
   let c = 0

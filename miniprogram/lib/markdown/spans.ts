@@ -13,7 +13,8 @@ export const PLAIN: SpanStyle = {}
  */
 export const SPAN_MAX_CHARS = 200
 
-function sameStyle(a: SpanStyle, b: SpanStyle): boolean {
+/** Whether two spans (or styles) have the same style. */
+export function sameStyle(a: SpanStyle, b: SpanStyle): boolean {
   return (
     a.bold === b.bold &&
     a.italic === b.italic &&

@@ -1,4 +1,5 @@
 import type { Conversation, Message } from '../chat'
+import { finishedText } from '../markdown/finished'
 import type { Block } from '../markdown/types'
 import { diffInto, type Patch } from './diff'
 import { messageView } from './render'
@@ -107,12 +108,14 @@ export class ChatViewModel {
   private blocksOf(message: Message): Block[] {
     if (message.role !== 'assistant') return []
     let parser = this.parsers.get(message.id)
-    if (!parser && message.status !== 'streaming') return this.markdown.parse(message.content)
+    const streaming = message.status === 'streaming'
+    const text = streaming ? message.content : finishedText(message.content)
+    if (!parser && !streaming) return this.markdown.parse(text)
     if (!parser) {
       parser = this.markdown.createIncremental()
       this.parsers.set(message.id, parser)
     }
-    const { blocks, changed } = parser.update(message.content)
+    const { blocks, changed } = parser.update(text)
     // Only the blocks reported changed are copied: the sent snapshot must not share mutable objects.
     const copy = blocks.slice()
     for (const j of changed) if (copy[j]) copy[j] = JSON.parse(JSON.stringify(copy[j])) as Block

@@ -3,7 +3,7 @@ import type { Leading } from '../lines'
 
 export type { LineCache }
 
-import type { InlineStream } from '../inline'
+import type { InlineStream } from '../inline-stream'
 import type { Block, Span } from '../types'
 
 /**

@@ -1,4 +1,5 @@
-import { type InlineStream, parseInline } from '../inline'
+import { parseInline } from '../inline'
+import type { InlineStream } from '../inline-stream'
 import { blockStart, delimiterRow, type Leading, leading, splitRow } from '../lines'
 import type { Block } from '../types'
 import { countWork } from '../work'

@@ -1,4 +1,4 @@
-import { InlineStream } from '../inline'
+import { InlineStream } from '../inline-stream'
 import { blockStart, type Leading, leading } from '../lines'
 import type { Block } from '../types'
 import { Code } from './code'
@@ -17,6 +17,8 @@ export class BlockSeq implements BlockSeqLike {
   /** Rendered closed blocks: these objects never change. */
   readonly done: Block[] = []
   private open: OpenBlock | null = null
+  /** Offset of the open block's first line (caches of text before it belong to closed blocks). */
+  private openAt = 0
 
   constructor(private readonly ctx: Context) {}
 
@@ -38,6 +40,7 @@ export class BlockSeq implements BlockSeqLike {
       this.open = null
     }
     this.open = startBlock(line, at, lead, this.ctx)
+    this.openAt = at
   }
 
   canLazy(): boolean {
@@ -50,18 +53,19 @@ export class BlockSeq implements BlockSeqLike {
 
   save(): () => void {
     const n = this.done.length
-    const open = this.open
+    const { open, openAt } = this
     const restoreOpen = open?.save()
     return () => {
       this.done.length = n
       this.open = open
+      this.openAt = openAt
       restoreOpen?.()
     }
   }
 
-  /** Whether a block is open at the end (it is the only one that can still change). */
-  hasOpen(): boolean {
-    return this.open !== null
+  /** Where the part that can still change starts: the open block's first line, else `end`. */
+  liveFrom(end: number): number {
+    return this.open ? this.openAt : end
   }
 
   /** Closed blocks, then the open one rendered (`closed`: as if no more text could come). */
@@ -91,7 +95,7 @@ function startBlock(line: string, at: number, lead: Leading, ctx: Context): Open
 }
 
 /** Scanning caches for one document or one stream; cleared when the text is replaced. */
-export function createContext(): Context & { prune(before: number): void } {
+export function createContext(): Context & { prune(committed: number, live: number): void } {
   const inline = new Map<number, InlineStream>()
   const code = new Map<number, LineCache>()
   const rows = new Map<number, RowCache>()
@@ -107,11 +111,16 @@ export function createContext(): Context & { prune(before: number): void } {
     code,
     rows,
     seq: (): BlockSeqLike => new BlockSeq(ctx),
-    /** Drops the caches of lines that start before `before`: complete lines are never scanned again. */
-    prune(before: number): void {
+    /**
+     * Drops caches that can no longer be used: those of complete lines (before
+     * `committed`; they are never scanned again) and the paragraph scans of
+     * closed top-level blocks (before `live`).
+     */
+    prune(committed: number, live: number): void {
       for (const map of [code, rows]) {
-        for (const key of map.keys()) if (key < before) map.delete(key)
+        for (const key of map.keys()) if (key < committed) map.delete(key)
       }
+      for (const key of inline.keys()) if (key < live) inline.delete(key)
     },
   }
   return ctx
