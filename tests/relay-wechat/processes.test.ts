@@ -1,62 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { join } from 'node:path'
 import { startRedis } from '../support/redis-server'
+import { type RelayProcess, spawnRelay } from '../support/relay-process'
 import { startUpstreamEmulator, type UpstreamEmulator } from '../support/upstream-emulator'
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 import { chat, login, SESSION_SECRET, sseBody, UPSTREAM_KEY, wechatEnv } from './harness'
 
 jest.setTimeout(60_000)
 
-const ROOT = join(__dirname, '..', '..')
 const MODEL = 'emu-model'
-
-/** A relay as its own Node process, with the WeChat hooks wired as main.ts should. */
-async function spawnWechatRelay(env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'tests/relay-wechat/wechat-relay-main.ts'],
-    {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  child.stderr?.on('data', (c: Buffer) => {
-    output += c.toString()
-  })
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 30_000)
-    child.stdout?.on('data', (c: Buffer) => {
-      output += c.toString()
-      const match = /relay listening at (http:\/\/\S+)/.exec(output)
-      if (match?.[1]) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`relay exited with ${code}:\n${output}`))
-    })
-  })
-  return {
-    url,
-    output: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGTERM')
-      }),
-  }
-}
 
 describe('two relay processes share quotas through a real redis-server', () => {
   let redis: { url: string; stop(): Promise<void> }
   let wx: WechatEmulator
   let up: UpstreamEmulator
-  let relays: Array<Awaited<ReturnType<typeof spawnWechatRelay>>> = []
+  let relays: RelayProcess[] = []
 
   beforeAll(async () => {
     redis = await startRedis()
@@ -70,7 +26,8 @@ describe('two relay processes share quotas through a real redis-server', () => {
       RELAY_MODELS: MODEL,
       RELAY_QUOTA_TOKENS_PER_DAY: '50',
     })
-    relays = await Promise.all([spawnWechatRelay(env), spawnWechatRelay(env)])
+    // The real relay/src/main.ts, so this also proves main wires the WeChat hooks from the environment.
+    relays = await Promise.all([spawnRelay(env), spawnRelay(env)])
   })
   afterAll(async () => {
     await Promise.all(relays.map((r) => r.stop()))

@@ -12,7 +12,7 @@ export interface RelayProcess {
 }
 
 /** Spawns the relay with `env` added to the current environment and waits for its printed URL. */
-export async function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
+export async function spawnRelay(env: NodeJS.ProcessEnv): Promise<RelayProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'relay/src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
