@@ -14,6 +14,7 @@ import {
   type FlushScheduler,
   type MarkdownEngine,
   type Patch,
+  splitPatch,
 } from '../lib/view/index'
 import { startAuthorizedChatRequest } from './auth'
 import { loadSettings } from './settings'
@@ -187,7 +188,26 @@ export class ChatSession {
 
   /** The page is visible again: render everything that arrived meanwhile. */
   show(): void {
+    this.refresh()
     this.scheduler.show()
+  }
+
+  /**
+   * Picks up what the conversations page changed while this page was hidden: a rename is
+   * adopted, and a deleted conversation is replaced by a new one — otherwise the next save
+   * would undo the rename or bring the deleted conversation back.
+   */
+  private refresh(): void {
+    const current = this.conversation
+    if (this.streaming || current.messages.length === 0) return
+    const stored = loadConversation(current.id)
+    if (!stored) {
+      this.open()
+      return
+    }
+    if (stored.title === current.title && stored.titleEdited === current.titleEdited) return
+    this.setConversation({ ...current, title: stored.title, titleEdited: stored.titleEdited })
+    this.scheduler.flushNow()
   }
 
   /** Saves the conversation (once it has messages) and tells the user what had to be trimmed. */
@@ -296,7 +316,8 @@ export class ChatSession {
       if (this.meta?.[key] !== meta[key]) patch[key] = meta[key]
     }
     this.meta = meta
-    if (Object.keys(patch).length > 0) this.render(patch)
+    // Normally one setData; a burst bigger than PATCH_MAX_CHARS goes as several small ones.
+    for (const piece of splitPatch(patch)) this.render(piece)
   }
 }
 

@@ -18,12 +18,17 @@ let stack: Stack
 let browser: Browser
 let tab: PreviewTab
 let page: Page
+/** Console warnings of the main tab (glass-easel reports non-unique wx:key values there). */
+const warnings: string[] = []
 
 beforeAll(async () => {
   stack = await startStack(15)
   browser = await launchBrowser()
   tab = await openPreview(browser, stack.preview.url, 'light')
   page = tab.page
+  page.on('console', (m) => {
+    if (m.type() === 'warning') warnings.push(m.text())
+  })
 })
 
 afterAll(async () => {
@@ -55,6 +60,21 @@ async function stopSampling(p: Page): Promise<number[]> {
   })
 }
 
+/** Px between the chat list's visible bottom and the end of its content, after two frames (scrolls applied). */
+function listGap(p: Page): Promise<number> {
+  return p.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            const list = document.querySelector('#wx-pages page:last-of-type scroll-view.list') as HTMLElement
+            resolve(list.scrollHeight - list.scrollTop - list.clientHeight)
+          }),
+        )
+      }),
+  )
+}
+
 test('an answer streams in over many frames, then shows a code block and a table', async () => {
   await startSampling(page)
   await ask(page, '写一个防抖函数')
@@ -71,9 +91,17 @@ test('an answer streams in over many frames, then shows a code block and a table
   const table = page.locator('.msg-assistant [class*="md-table"]').last()
   await expect(table.textContent()).resolves.toMatch(/防抖[\s\S]*节流/)
   await expect(page.locator('.msg-user .bubble').last().textContent()).resolves.toBe('写一个防抖函数')
+  // Nobody scrolled: the list followed the stream to the very end (the reasoning panel collapsing and the
+  // typing indicator going away shrink the content — that is not the user scrolling up).
+  expect(await listGap(page)).toBeLessThanOrEqual(2)
+  await expect(page.locator('.to-bottom').count()).resolves.toBe(0)
   await screenshot(page, 'chat-light-finished')
+  // The title shows once: in the navigation bar, not again in the page's toolbar.
+  await expect(page.locator('#wx-nav-title').textContent()).resolves.toBe('写一个防抖函数')
+  await expect(page.locator('.toolbar').textContent()).resolves.not.toContain('写一个防抖函数')
   expect(await relayEnds(stack, 1)).toEqual([{ aborted: false }])
   expect(tab.errors).toEqual([])
+  expect(warnings.filter((w) => /not unique/.test(w))).toEqual([])
 })
 
 test('stop mid-answer keeps the partial answer and aborts the relay stream', async () => {
@@ -96,7 +124,22 @@ test('regenerate replaces the last answer with a new complete one', async () => 
   const before = stack.ends.length
   await page.locator('.msg-assistant').last().locator('.action-regenerate, .action-retry').first().click()
   await page.locator('button.btn-stop').waitFor()
+  // A real upward scroll (mouse wheel over the list) while it streams stops following and shows 回到底部.
+  // Several ticks: one tick can land in the frame where an already requested auto-scroll is applied.
+  await page.mouse.move(187, 300)
+  for (let i = 0; i < 10 && (await page.locator('.to-bottom').count()) === 0; i += 1) {
+    await page.mouse.wheel(0, -150)
+    await page.waitForTimeout(100)
+  }
+  await page.locator('.to-bottom').waitFor()
+  await page.waitForTimeout(300)
+  expect(await listGap(page)).toBeGreaterThan(100)
+  await page.locator('.to-bottom').click()
+  await page.locator('.to-bottom').waitFor({ state: 'detached' })
   await answerFinished(page)
+  // Following resumed: the finished answer ends at the bottom of the list.
+  expect(await listGap(page)).toBeLessThanOrEqual(2)
+  await expect(page.locator('.to-bottom').count()).resolves.toBe(0)
   await expect(page.locator('.msg-assistant').count()).resolves.toBe(assistants)
   expect((await relayEnds(stack, before + 1)).slice(before)).toEqual([{ aborted: false }])
   await expect(page.locator('.msg-assistant').last().locator('.action-regenerate').count()).resolves.toBe(1)
@@ -146,6 +189,8 @@ test('renaming a conversation uses the editable modal', async () => {
   await page.locator('.conv-title', { hasText: /^防抖笔记$/ }).waitFor()
   await page.locator('#wx-nav-back').click()
   await page.locator('.msg-user').first().waitFor()
+  // The open chat adopted the new name (a later save must not bring the old one back).
+  await page.locator('#wx-nav-title', { hasText: /^防抖笔记$/ }).waitFor()
   expect(tab.errors).toEqual([])
 })
 

@@ -3,6 +3,7 @@
  * answering chat requests from a per-test behaviour, helpers to read what the
  * user sees, and a setData recorder.
  */
+import './wcc-hints'
 import { createChatDecoder } from '../../miniprogram/lib/stream/index'
 import { loadTranscript } from '../fixtures/transcripts/index'
 import { mount, type Rendered, sleep, tap, texts, waitFor } from '../support/simulate'

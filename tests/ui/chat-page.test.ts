@@ -1,4 +1,5 @@
 /** @jest-environment jsdom */
+import { deleteConversation, loadConversation, saveConversation } from '../../miniprogram/services/storage'
 import { loadTranscript } from '../fixtures/transcripts/index'
 import { find, sleep, tap, texts, unmountAll, waitFor } from '../support/simulate'
 import {
@@ -60,6 +61,31 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     expect(page.data.conversationId).toBe(firstId)
     expect(texts(page, '.bubble')).toHaveLength(1)
     expect(world.wx.storage.has('ui:open')).toBe(false)
+  })
+
+  test('a rename or delete made on the conversations page is picked up when the chat page shows', async () => {
+    world = createWorld()
+    const page = mountChat()
+    await sendText(page, '原来的问题')
+    await settled(page)
+    const id = page.data.conversationId as string
+    // The list page renames it while the chat page is hidden.
+    page.triggerPageLifeTime('hide')
+    const stored = loadConversation(id)!
+    saveConversation({ ...stored, title: '新名字', titleEdited: true })
+    page.triggerPageLifeTime('show')
+    await waitFor(() => page.data.title === '新名字', 'the new title')
+    // A later save keeps the rename.
+    await sendText(page, '再问一句')
+    await settled(page)
+    expect(loadConversation(id)?.title).toBe('新名字')
+    // The list page deletes it: the chat page starts afresh and never saves it back.
+    page.triggerPageLifeTime('hide')
+    deleteConversation(id)
+    page.triggerPageLifeTime('show')
+    await waitFor(() => page.data.empty === true, 'a new conversation')
+    expect(page.data.conversationId).not.toBe(id)
+    expect(loadConversation(id)).toBeNull()
   })
 
   test('persistence: done conversation reloads; a kill mid-stream keeps the partial answer', async () => {
@@ -143,6 +169,24 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     await waitFor(() => page.data.showToBottom === false, 'scrolltolower to hide the button')
     tap(page, '.btn-stop')
     await sleep(10)
+  })
+
+  test('content shrinking at the bottom (panel collapsing) is not a scroll up: following goes on', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 600, delayMs: 15 }
+    const page = mountChat()
+    await sendText(page, '长回答')
+    await waitFor(() => lastAnswer(page).length > 20, 'text')
+    const list = page.querySelector('.list')!
+    list.dispatchEvent('scroll', { detail: { scrollTop: 900, scrollHeight: 1500, deltaY: 0 } })
+    // The browser clamped scrollTop by exactly what the content lost.
+    list.dispatchEvent('scroll', { detail: { scrollTop: 780, scrollHeight: 1380, deltaY: 120 } })
+    const before = page.data.scrollIntoView
+    await waitFor(() => page.data.scrollIntoView !== before, 'auto-scroll to go on after the shrink')
+    expect(page.data.showToBottom).toBe(false)
+    await settled(page)
+    expect(page.data.showToBottom).toBe(false)
+    expect(find(page, '.to-bottom')).toBeFalsy()
   })
 
   test('dark mode: theme class from the system, follows theme changes', async () => {

@@ -1,6 +1,7 @@
 /** @jest-environment jsdom */
 
 import { mount, sleep, tap, textOf } from '../support/simulate'
+import './wcc-hints'
 import { installWx } from '../support/wx-request-double'
 
 describe('components render with the official compiler', () => {
@@ -83,6 +84,9 @@ describe('components render with the official compiler', () => {
     expect(table.querySelector('.md-table-scroll')).toBeTruthy()
     expect(table.querySelectorAll('.md-td')).toHaveLength(4)
     expect(table.querySelector('.md-align-right')).toBeTruthy()
+    // Only the table itself is display:table: a root also classed md-table would grow past the screen
+    // instead of scrolling inside md-table-scroll.
+    expect(table.querySelectorAll('.md-table')).toHaveLength(1)
 
     const code = mount('components/markdown-block/index', {
       block: {
@@ -101,6 +105,8 @@ describe('components render with the official compiler', () => {
       },
     })
     expect(textOf(code, '.md-code-label')).toBe('js')
+    // .md-code is inline code styling: the code block's root must not carry it.
+    expect(code.querySelector('.md-code')).toBeFalsy()
     expect(code.querySelector('.tok-keyword')?.dom?.textContent).toBe('const')
     expect(code.querySelector('.tok-comment')).toBeTruthy()
     tap(code, '.md-code-copy')

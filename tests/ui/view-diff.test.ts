@@ -1,4 +1,10 @@
-import { createFlushScheduler, diffInto, type Patch } from '../../miniprogram/lib/view/index'
+import {
+  createFlushScheduler,
+  diffInto,
+  type Patch,
+  patchSize,
+  splitPatch,
+} from '../../miniprogram/lib/view/index'
 
 /** Applies a patch to a plain object the way setData does (paths like `a[1].b`). */
 function applyPatch(target: Record<string, unknown>, patch: Patch): void {
@@ -135,5 +141,26 @@ describe('createFlushScheduler', () => {
     expect(flushes).toBe(1)
     s.show()
     expect(flushes).toBe(1)
+  })
+})
+
+describe('splitPatch', () => {
+  test('a burst is cut into pieces under the limit that together make the patch', () => {
+    const patch: Record<string, unknown> = {}
+    for (let i = 0; i < 40; i++)
+      patch[`messages[1].blocks[3].lines[${i}]`] = [{ text: 'x'.repeat(200), kind: 'plain' }]
+    patch.streaming = false
+    const pieces = splitPatch(patch, 3500)
+    expect(pieces.length).toBeGreaterThan(1)
+    for (const piece of pieces) expect(patchSize(piece)).toBeLessThanOrEqual(3500)
+    expect(Object.assign({}, ...pieces)).toEqual(patch)
+    expect(pieces.flatMap((piece) => Object.keys(piece))).toEqual(Object.keys(patch))
+  })
+
+  test('small patches stay whole; one oversized key travels alone; empty gives nothing', () => {
+    expect(splitPatch({ a: 1, b: 'two' })).toEqual([{ a: 1, b: 'two' }])
+    const big = 'y'.repeat(5000)
+    expect(splitPatch({ a: 1, big, c: 3 }, 3500)).toEqual([{ a: 1 }, { big }, { c: 3 }])
+    expect(splitPatch({})).toEqual([])
   })
 })

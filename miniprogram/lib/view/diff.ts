@@ -56,3 +56,32 @@ export function diffInto(prev: unknown, next: unknown, path: string, out: Patch)
 export function patchSize(patch: Patch): number {
   return JSON.stringify(patch).length
 }
+
+/** Largest patch sent in one setData: under the 4 KB target with room for the page's own keys. */
+export const PATCH_MAX_CHARS = 3500
+
+/**
+ * Splits `patch` into pieces of at most `maxChars` (greedily, keys in order),
+ * for a burst that brought more text than one setData should carry (a slow
+ * phone, a network that delivers a large chunk at once). The paths of one
+ * diff never overlap, so the pieces can be applied one after another. A
+ * single key larger than `maxChars` travels alone.
+ */
+export function splitPatch(patch: Patch, maxChars = PATCH_MAX_CHARS): Patch[] {
+  const pieces: Patch[] = []
+  let piece: Patch = {}
+  let size = 2
+  for (const [key, value] of Object.entries(patch)) {
+    // `"key":value,` in the piece's JSON.
+    const cost = JSON.stringify(key).length + JSON.stringify(value ?? null).length + 2
+    if (size + cost > maxChars && Object.keys(piece).length > 0) {
+      pieces.push(piece)
+      piece = {}
+      size = 2
+    }
+    piece[key] = value
+    size += cost
+  }
+  if (Object.keys(piece).length > 0) pieces.push(piece)
+  return pieces
+}

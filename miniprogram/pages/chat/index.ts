@@ -1,6 +1,13 @@
 import { themeBehavior } from '../../behaviors/theme'
 import { createIncrementalMarkdown, parseMarkdown } from '../../lib/markdown/index'
-import type { MarkdownEngine, Patch } from '../../lib/view/index'
+import {
+  createFollowState,
+  type FollowState,
+  followScroll,
+  type MarkdownEngine,
+  type Patch,
+  resumeFollowing,
+} from '../../lib/view/index'
 import { ChatSession } from '../../services/chat-session'
 import { listConversations } from '../../services/storage'
 import { copyText, navigate, setTitle, takeOpenRequest } from '../../services/ui'
@@ -11,10 +18,8 @@ const markdown: MarkdownEngine = { parse: parseMarkdown, createIncremental: crea
 /** What lives beside the page data: never rendered, so never sent through setData. */
 interface ChatPageState {
   session: ChatSession
-  /** Auto-scroll follows the stream only while the user stays at the bottom. */
-  atBottom: boolean
-  /** Last scrollTop seen, to tell an upward scroll from layout growth. */
-  lastTop: number
+  /** Auto-scroll follows the stream only while the user stays at the bottom (lib/view/follow). */
+  follow: FollowState
   /** Alternates between the two bottom anchors: scroll-into-view only scrolls when its value changes. */
   anchor: number
 }
@@ -57,12 +62,14 @@ Component({
       const render = (patch: Patch) => this._render(patch)
       const state: ChatPageState = {
         session: new ChatSession(render, markdown),
-        atBottom: true,
-        lastTop: 0,
+        follow: createFollowState(),
         anchor: 0,
       }
       states.set(this, state)
       state.session.open(takeOpenRequest() ?? latestId())
+    },
+    ready() {
+      this._measureList()
     },
     detached() {
       const state = states.get(this)
@@ -76,6 +83,8 @@ Component({
       if (!state) return
       const open = takeOpenRequest()
       if (open !== undefined) state.session.open(open || undefined)
+      // The title lives only in the navigation bar: put it back in case the runtime reset it meanwhile.
+      setTitle(this.data.title)
       state.session.show()
     },
     hide() {
@@ -90,7 +99,7 @@ Component({
     _render(patch: Patch) {
       const state = stateOf(this)
       if (patch.title !== undefined) setTitle(String(patch.title))
-      if (state.atBottom && touchesMessages(patch)) {
+      if (state.follow.following && touchesMessages(patch)) {
         state.anchor = 1 - state.anchor
         patch.scrollIntoView = state.anchor ? 'bottom-b' : 'bottom-a'
       }
@@ -144,28 +153,42 @@ Component({
       stateOf(this).session.toggleReasoning(index)
     },
     onScroll(event: WechatMiniprogram.ScrollViewScroll) {
+      const detail = event.detail as Partial<WechatMiniprogram.ScrollViewScroll['detail']> | undefined
+      const { scrollTop, scrollHeight } = detail ?? {}
+      if (typeof scrollTop !== 'number' || typeof scrollHeight !== 'number') return
       const state = stateOf(this)
-      const top = event.detail?.scrollTop
-      if (typeof top !== 'number') return
-      // Moving up by more than a few pixels is the user reading back: stop following the stream.
-      if (top < state.lastTop - 4 && state.atBottom) {
-        state.atBottom = false
+      const change = followScroll(state.follow, { scrollTop, scrollHeight })
+      if (change === 'stop') {
         this.setData({ showToBottom: true })
+        // The list may have changed height (textarea grew, keyboard): measure again for the way back.
+        this._measureList()
+      } else if (change === 'resume') {
+        this.setData({ showToBottom: false })
       }
-      state.lastTop = top
     },
     onScrollToLower() {
       const state = stateOf(this)
-      if (state.atBottom) return
-      state.atBottom = true
+      if (state.follow.following) return
+      resumeFollowing(state.follow)
       this.setData({ showToBottom: false })
+    },
+    /** The list's viewport height (scroll events lack it): lets scrolling back down resume following. */
+    _measureList() {
+      this.createSelectorQuery()
+        .select('.list')
+        .boundingClientRect((rect) => {
+          const state = states.get(this)
+          const height = (rect as { height?: number } | null)?.height
+          if (state && typeof height === 'number' && height > 0) state.follow.viewport = height
+        })
+        .exec()
     },
     onToBottom() {
       this._stickToBottom()
     },
     _stickToBottom() {
       const state = stateOf(this)
-      state.atBottom = true
+      resumeFollowing(state.follow)
       state.anchor = 1 - state.anchor
       this.setData({ showToBottom: false, scrollIntoView: state.anchor ? 'bottom-b' : 'bottom-a' })
     },
