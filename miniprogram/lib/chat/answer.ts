@@ -9,7 +9,7 @@ import type { Conversation, Message } from './types'
 export function stopAnswer(conversation: Conversation, now: number): Conversation {
   const index = conversation.messages.length - 1
   const message = conversation.messages[index]
-  if (!message || message.role !== 'assistant' || message.status !== 'streaming') return conversation
+  if (message?.role !== 'assistant' || message.status !== 'streaming') return conversation
   return withMessageAt(conversation, index, { ...closeReasoning(message, now), status: 'stopped' }, now)
 }
 
@@ -21,7 +21,7 @@ export function stopAnswer(conversation: Conversation, now: number): Conversatio
  */
 export function regenerateAnswer(conversation: Conversation, assistantId: string, now: number): Conversation {
   const last = lastMessage(conversation)
-  if (!last || last.role !== 'assistant' || last.status === 'streaming') {
+  if (last?.role !== 'assistant' || last.status === 'streaming') {
     throw new RangeError('没有可以重新生成的回答')
   }
   const messages = conversation.messages.slice(0, -1)
@@ -31,7 +31,7 @@ export function regenerateAnswer(conversation: Conversation, assistantId: string
 
 /** Whether the last answer can be continued: it has text and was cut (interrupted, stopped, or hit the length limit). */
 export function canContinue(message: Message | undefined): boolean {
-  if (!message || message.role !== 'assistant' || message.content === '') return false
+  if (message?.role !== 'assistant' || message.content === '') return false
   return (
     message.status === 'interrupted' ||
     message.status === 'stopped' ||

@@ -36,7 +36,7 @@ export const OMISSION_MARK = '\n……（内容过长，中间部分已省略）
 
 /** Answers worth sending back as context: finished text, or a partial the user saw. */
 function usableAnswer(message: Message | undefined): message is Message {
-  if (!message || message.role !== 'assistant' || message.content.trim() === '') return false
+  if (message?.role !== 'assistant' || message.content.trim() === '') return false
   return message.status === 'done' || message.status === 'stopped' || message.status === 'interrupted'
 }
 
