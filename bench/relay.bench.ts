@@ -3,141 +3,118 @@
  * first byte, at 1, 100 and 1,000 concurrent streams, against the emitter directly and
  * against nginx as a plain streaming proxy, all in the same run; then resident memory
  * per idle open stream. Emitter, relay and nginx each run in their own process; the load
- * generator runs here. Prints a table, then one JSON line last.
+ * generator runs here. At 1,000 streams an extra row, relay-2w, runs the relay as two cluster
+ * workers (RELAY_WORKERS=2, CPU summed over the processes); the targets judge the single process.
+ * Prints a table, then one JSON line last.
  */
 import { cpus, loadavg } from 'node:os'
-import { type LoadResult, openIdle, runLoad } from './relay/client'
+import { type LoadResult, runLoad } from './relay/client'
 import { startNginx } from './relay/nginx'
 import {
-  type Child,
-  cpuMs,
-  firstJsonLine,
-  httpJson,
-  listenDrops,
-  rssKb,
-  sleep,
-  spawnTsx,
-} from './relay/procs'
+  type IdleMemory,
+  idleMemory,
+  latencyRuns,
+  memoryLine,
+  PATH,
+  type Phase,
+  type Target,
+} from './relay/phases'
+import { type Child, firstJsonLine, httpJson, spawnTsx } from './relay/procs'
 import { RELAY_TOKEN, startRelay } from './relay/relay-process'
 import { type Added, added, HEADER, round, type Summary, summarize, summaryRow } from './relay/report'
-
-interface Target {
-  name: 'direct' | 'nginx' | 'relay'
-  url: string
-  headers?: Record<string, string>
-  /** The proxy process whose CPU time is charged to the run (none for the direct path). */
-  pid?: () => number
-}
-
-interface Phase {
-  concurrency: number
-  events: number
-  intervalMs: number
-  rampMs: number
-  steadyAfterMs: number
-}
 
 // c=1 gets more events so its p99 is a percentile, not the single worst event. Streams are opened
 // over rampMs (a real fleet does not open 1,000 streams in the same millisecond); event latency
 // counts events sent from steadyAfterMs on, once setup work is over, and TTFB covers the setup.
+// 50 ms between events is 20 tokens/s per stream, the slow end of what LLM APIs stream, so 1,000
+// streams are 20,000 events/s through the proxy (RELAY_BENCH_INTERVAL_MS changes it).
+const INTERVAL_MS = Number(process.env.RELAY_BENCH_INTERVAL_MS ?? 50)
 const PHASES: Phase[] = [
-  { concurrency: 1, events: 200, intervalMs: 10, rampMs: 0, steadyAfterMs: 0 },
-  { concurrency: 100, events: 40, intervalMs: 50, rampMs: 200, steadyAfterMs: 700 },
-  { concurrency: 1000, events: 60, intervalMs: 50, rampMs: 1500, steadyAfterMs: 2000 },
+  { concurrency: 1, events: 200, intervalMs: 5, rampMs: 0, steadyAfterMs: 0 },
+  { concurrency: 100, events: 40, intervalMs: INTERVAL_MS, rampMs: 200, steadyAfterMs: 700 },
+  { concurrency: 1000, events: 50, intervalMs: INTERVAL_MS, rampMs: 1500, steadyAfterMs: 2000 },
 ]
 const ROUNDS = Number(process.env.RELAY_BENCH_ROUNDS ?? 3)
 const IDLE_STREAMS = Number(process.env.RELAY_BENCH_IDLE ?? 5000)
 const TARGETS = { p99AddedMsAt1000: 5, ratioVsNginx: 2, kbPerIdleStream: 60 }
 // Below this, differences of p99s on a shared 2-core box are noise; the ratio's denominator never goes lower.
 const RATIO_FLOOR_MS = 0.5
-const PATH = '/v1/chat/completions'
 
 const children: { stop(): Promise<void> }[] = []
 
-async function waitQuiet(emitterPort: number, timeoutMs: number): Promise<number> {
-  const deadline = Date.now() + timeoutMs
-  let open = 0
-  do {
-    open = (await httpJson<{ open: number }>(emitterPort, 'GET', '/__bench/stats')).open
-    if (open === 0) return 0
-    await sleep(100)
-  } while (Date.now() < deadline)
-  return open
-}
-
-async function latencyRuns(emitterPort: number, targets: Target[]): Promise<Map<string, LoadResult[]>> {
-  const runs = new Map<string, LoadResult[]>()
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const phase of PHASES) {
-      // Rotate the order each round so no target always runs on a box warmed by the previous one.
-      const order = targets.map((_, i) => targets[(i + round) % targets.length]!)
-      for (const target of order) {
-        await httpJson(emitterPort, 'POST', '/__bench/mode', { ...phase, idle: false })
-        const timeoutMs = phase.rampMs + phase.events * phase.intervalMs + 15_000
-        const cpuBefore = target.pid ? cpuMs(target.pid()) : 0
-        const dropsBefore = listenDrops()
-        const result = await runLoad({ url: target.url + PATH, ...phase, timeoutMs, headers: target.headers })
-        result.listenDrops = listenDrops() - dropsBefore
-        if (target.pid) result.proxyCpuMs = cpuMs(target.pid()) - cpuBefore
-        const key = `${target.name}:${phase.concurrency}`
-        runs.set(key, [...(runs.get(key) ?? []), result])
-        await waitQuiet(emitterPort, 3000)
-      }
+/** Prints the latency table and the added-latency lines; returns them as JSON-ready numbers. */
+function latencyTable(
+  runs: Map<string, LoadResult[]>,
+  targets: Target[],
+): Record<string, Record<string, unknown>> {
+  console.log(
+    'event latency: one-way, emitter write → client read, steady state (ramp p99: events sent while streams\n' +
+      `were still being opened); TTFB: request → first body byte; ${ROUNDS} rounds pooled; added = median over\n` +
+      'rounds of (proxy − direct) percentiles; cpu: proxy process CPU per forwarded event',
+  )
+  console.log(HEADER)
+  const latency: Record<string, Record<string, unknown>> = {}
+  for (const phase of PHASES) {
+    const c = phase.concurrency
+    const by: Partial<Record<Target['name'], Summary>> = {}
+    for (const target of targets) {
+      if (target.only && !target.only.includes(c)) continue
+      const summary = summarize(runs.get(`${target.name}:${c}`) ?? [], phase.events * c * ROUNDS)
+      by[target.name] = summary
+      console.log(summaryRow(target.name, c, summary))
     }
+    const entry: Record<string, unknown> = { ...by }
+    const runsOf = (name: Target['name']): LoadResult[] => runs.get(`${name}:${c}`) ?? []
+    const nginxAdded = by.direct && by.nginx ? added(runsOf('nginx'), runsOf('direct')) : undefined
+    const relayAdded = by.direct && by.relay ? added(runsOf('relay'), runsOf('direct')) : undefined
+    // The cluster row (RELAY_WORKERS=2) is extra information; the targets judge the single process.
+    const relay2wAdded = by.direct && by['relay-2w'] ? added(runsOf('relay-2w'), runsOf('direct')) : undefined
+    Object.assign(entry, { nginxAdded, relayAdded, relay2wAdded })
+    if (nginxAdded && relayAdded) {
+      entry.ratioP99VsNginx = round(relayAdded.p99 / Math.max(nginxAdded.p99, RATIO_FLOOR_MS))
+    }
+    latency[String(c)] = entry
   }
-  return runs
-}
-
-interface IdleMemory {
-  streams: number
-  rssBeforeKb: number
-  rssAfterKb: number
-  kbPerStream: number
-  upstreamStillOpenAfterClose: number
-  /** How long until the emitter saw every upstream stream closed after the clients left. */
-  upstreamClosedMs: number
-  errors: string[]
-}
-
-async function idleMemory(emitterPort: number, target: Target, pid: () => number): Promise<IdleMemory> {
-  // Warm the code paths first so the baseline is not a cold process.
-  await httpJson(emitterPort, 'POST', '/__bench/mode', { events: 3, intervalMs: 5, idle: false })
-  await runLoad({
-    url: target.url + PATH,
-    concurrency: 20,
-    rampMs: 0,
-    timeoutMs: 10_000,
-    headers: target.headers,
-  })
-  await httpJson(emitterPort, 'POST', '/__bench/mode', { idle: true })
-  await sleep(500)
-  const rssBeforeKb = rssKb(pid())
-  const idle = await openIdle({
-    url: target.url + PATH,
-    concurrency: IDLE_STREAMS,
-    rampMs: IDLE_STREAMS / 2,
-    timeoutMs: 30_000,
-    headers: target.headers,
-  })
-  await sleep(1000)
-  const rssAfterKb = rssKb(pid())
-  const closedAt = Date.now()
-  idle.close()
-  const upstreamStillOpenAfterClose = await waitQuiet(emitterPort, 20_000)
-  const upstreamClosedMs = Date.now() - closedAt
-  return {
-    streams: idle.open,
-    rssBeforeKb,
-    rssAfterKb,
-    kbPerStream: round((rssAfterKb - rssBeforeKb) / Math.max(1, idle.open)),
-    upstreamStillOpenAfterClose,
-    upstreamClosedMs,
-    errors: idle.errors.slice(0, 5),
+  for (const [c, entry] of Object.entries(latency)) {
+    const show = (name: string): string => {
+      const a = entry[name] as Added | undefined
+      return a
+        ? `${name} p50 +${a.p50} p99 +${a.p99} ttfb p50 +${a.ttfbP50} p99 +${a.ttfbP99} ms`
+        : `${name} n/a`
+    }
+    const cluster = entry.relay2wAdded ? `; ${show('relay2wAdded')}` : ''
+    console.log(
+      `added at ${c} streams: ${show('relayAdded')}; ${show('nginxAdded')}; ratio p99 ${entry.ratioP99VsNginx ?? 'n/a'}${cluster}`,
+    )
   }
+
+  return latency
 }
 
-function memoryLine(name: string, m: IdleMemory): string {
-  return `${name}: ${m.streams} idle streams, RSS ${m.rssBeforeKb} → ${m.rssAfterKb} KB = ${m.kbPerStream} KB/stream; all upstream streams closed ${m.upstreamClosedMs} ms after the clients left (${m.upstreamStillOpenAfterClose} still open)${m.errors.length ? `; errors: ${m.errors.join(' | ')}` : ''}`
+/** Targets met, and whether this host could measure them at all. */
+function judge(latency: Record<string, Record<string, unknown>>, memory: Record<string, IdleMemory>) {
+  const at1000 = latency['1000'] as { relayAdded?: { p99: number }; ratioP99VsNginx?: number } | undefined
+  const met = {
+    p99AddedAt1000: at1000?.relayAdded ? at1000.relayAdded.p99 <= TARGETS.p99AddedMsAt1000 : null,
+    ratioVsNginx:
+      at1000?.ratioP99VsNginx !== undefined ? at1000.ratioP99VsNginx <= TARGETS.ratioVsNginx : null,
+    memory: memory.relay ? memory.relay.kbPerStream <= TARGETS.kbPerIdleStream : null,
+  }
+  // A verdict on "≤ 5 ms added" needs a box whose direct path stays well under 5 ms at p99; on a
+  // saturated shared host the tails are scheduling noise, and CPU per event is the signal to trust.
+  const direct1000 = (latency['1000']?.direct as Summary | undefined)?.p99 ?? Number.NaN
+  const cpu1000 = (name: 'nginx' | 'relay'): number =>
+    (latency['1000']?.[name] as Summary | undefined)?.cpuUsPerEvent ?? Number.NaN
+  const verdict = {
+    conclusive: direct1000 <= TARGETS.p99AddedMsAt1000,
+    directP99At1000: direct1000,
+    cpuRatioVsNginxAt1000: round(cpu1000('relay') / cpu1000('nginx')),
+  }
+  console.log(
+    `verdict: latency targets ${verdict.conclusive ? 'measurable' : 'NOT conclusive on this host'} ` +
+      `(direct p99 at 1000 streams ${direct1000} ms); relay CPU per event ${verdict.cpuRatioVsNginxAt1000}× nginx's`,
+  )
+  return { met, verdict }
 }
 
 async function main(): Promise<Record<string, unknown>> {
@@ -162,6 +139,14 @@ async function main(): Promise<Record<string, unknown>> {
     const pid = relay.child.pid
     targets.push({ name: 'relay', url: relay.url, headers: auth, pid: () => pid })
   }
+  // The same relay as two cluster workers (RELAY_WORKERS=2), at 1,000 streams only, as an extra row.
+  const relay2w = await startRelay(emitterPort, { RELAY_WORKERS: '2' })
+  if (typeof relay2w === 'string') notices.push(`relay-2w skipped: ${relay2w}`)
+  else {
+    children.push(relay2w.child)
+    const pid = relay2w.child.pid
+    targets.push({ name: 'relay-2w', url: relay2w.url, headers: auth, pid: () => pid, only: [1000] })
+  }
   for (const notice of notices) console.log(notice)
 
   // Warm-up: JIT, connection pools, nginx upstream keepalive.
@@ -175,48 +160,19 @@ async function main(): Promise<Record<string, unknown>> {
       headers: target.headers,
     })
   }
-  const runs = await latencyRuns(emitterPort, targets)
+  const runs = await latencyRuns(emitterPort, targets, PHASES, ROUNDS)
 
-  console.log(
-    'event latency: one-way, emitter write → client read, steady state (ramp p99: events sent while streams\n' +
-      `were still being opened); TTFB: request → first body byte; ${ROUNDS} rounds pooled; added = median over\n` +
-      'rounds of (proxy − direct) percentiles; cpu: proxy process CPU per forwarded event',
-  )
-  console.log(HEADER)
-  const latency: Record<string, Record<string, unknown>> = {}
-  for (const phase of PHASES) {
-    const c = phase.concurrency
-    const by: Partial<Record<Target['name'], Summary>> = {}
-    for (const target of targets) {
-      const summary = summarize(runs.get(`${target.name}:${c}`) ?? [], phase.events * c * ROUNDS)
-      by[target.name] = summary
-      console.log(summaryRow(target.name, c, summary))
-    }
-    const entry: Record<string, unknown> = { ...by }
-    const runsOf = (name: Target['name']): LoadResult[] => runs.get(`${name}:${c}`) ?? []
-    const nginxAdded = by.direct && by.nginx ? added(runsOf('nginx'), runsOf('direct')) : undefined
-    const relayAdded = by.direct && by.relay ? added(runsOf('relay'), runsOf('direct')) : undefined
-    Object.assign(entry, { nginxAdded, relayAdded })
-    if (nginxAdded && relayAdded) {
-      entry.ratioP99VsNginx = round(relayAdded.p99 / Math.max(nginxAdded.p99, RATIO_FLOOR_MS))
-    }
-    latency[String(c)] = entry
-  }
-  for (const [c, entry] of Object.entries(latency)) {
-    const show = (name: string): string => {
-      const a = entry[name] as Added | undefined
-      return a
-        ? `${name} p50 +${a.p50} p99 +${a.p99} ttfb p50 +${a.ttfbP50} p99 +${a.ttfbP99} ms`
-        : `${name} n/a`
-    }
-    console.log(
-      `added at ${c} streams: ${show('relayAdded')}; ${show('nginxAdded')}; ratio p99 ${entry.ratioP99VsNginx ?? 'n/a'}`,
-    )
-  }
+  const latency = latencyTable(runs, targets)
+  if (typeof relay2w !== 'string') await relay2w.child.stop()
 
   const memory: Record<string, IdleMemory> = {}
   if (typeof nginx !== 'string') {
-    memory.nginx = await idleMemory(emitterPort, { name: 'nginx', url: nginx.url }, () => nginx.workerPid())
+    memory.nginx = await idleMemory(
+      emitterPort,
+      { name: 'nginx', url: nginx.url },
+      () => nginx.workerPid(),
+      IDLE_STREAMS,
+    )
     console.log(memoryLine('nginx worker', memory.nginx))
   }
   if (typeof relay !== 'string') {
@@ -231,18 +187,13 @@ async function main(): Promise<Record<string, unknown>> {
         emitterPort,
         { name: 'relay', url: relay.url, headers: auth },
         () => pid,
+        IDLE_STREAMS,
       )
       console.log(memoryLine('relay', memory.relay))
     }
   }
 
-  const at1000 = latency['1000'] as { relayAdded?: { p99: number }; ratioP99VsNginx?: number } | undefined
-  const met = {
-    p99AddedAt1000: at1000?.relayAdded ? at1000.relayAdded.p99 <= TARGETS.p99AddedMsAt1000 : null,
-    ratioVsNginx:
-      at1000?.ratioP99VsNginx !== undefined ? at1000.ratioP99VsNginx <= TARGETS.ratioVsNginx : null,
-    memory: memory.relay ? memory.relay.kbPerStream <= TARGETS.kbPerIdleStream : null,
-  }
+  const { met, verdict } = judge(latency, memory)
   // The host is shared: its load says how much of the latency tail is other work.
   const loadAverage = { start: round(loadAtStart), end: round(loadavg()[0] ?? 0), cores: cpus().length }
   console.log(`host load average ${loadAverage.start} → ${loadAverage.end} on ${loadAverage.cores} cores`)
@@ -257,7 +208,15 @@ async function main(): Promise<Record<string, unknown>> {
     memory,
     targets: TARGETS,
     met,
+    verdict,
   }
+}
+
+// A killed bench must not leave nginx or the relay running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    Promise.all(children.map((child) => child.stop())).finally(() => process.exit(1))
+  })
 }
 
 main()

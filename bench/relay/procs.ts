@@ -131,6 +131,20 @@ export function cpuMs(pid: number): number {
 // USER_HZ is 100 on every Linux ABI Node runs on.
 const TICKS_PER_S = 100
 
+/** CPU time of a process and its direct children (a cluster primary and its workers). */
+export function treeCpuMs(pid: number): number {
+  let children: number[] = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number)
+  } catch {
+    // Gone or no children: the process's own time is all there is.
+  }
+  return children.reduce((sum, child) => sum + cpuMs(child), cpuMs(pid))
+}
+
 /** Host-wide count of connections dropped because an accept queue was full (TcpExt ListenDrops). */
 export function listenDrops(): number {
   try {

@@ -16,7 +16,10 @@ export interface RelayProcess {
 }
 
 /** Starts the relay in front of 127.0.0.1:upstreamPort, or returns why it cannot. */
-export async function startRelay(upstreamPort: number): Promise<RelayProcess | string> {
+export async function startRelay(
+  upstreamPort: number,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<RelayProcess | string> {
   const main = 'relay/src/main.ts'
   if (!existsSync(join(ROOT, main))) return `${main} does not exist yet`
   const port = await freePort()
@@ -32,6 +35,7 @@ export async function startRelay(upstreamPort: number): Promise<RelayProcess | s
     RELAY_HEARTBEAT_MS: '3600000',
     RELAY_IDLE_TIMEOUT_MS: '3600000',
     REDIS_URL: undefined,
+    ...extraEnv,
   }
   // Log lines go to /dev/null: a pipe read by this busy load generator would block the relay's writes.
   const child = spawnTsx(main, env, 'ignore')

@@ -99,7 +99,8 @@ export function added(proxy: LoadResult[], direct: LoadResult[]): Added {
 
 /** One aligned table row. */
 export function row(cells: (string | number)[]): string {
-  return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(8) : String(cell).padStart(11))).join(' ')
+  const text = (cell: string | number): string => (Number.isNaN(cell) ? '-' : String(cell))
+  return cells.map((cell, i) => (i === 0 ? text(cell).padEnd(8) : text(cell).padStart(11))).join(' ')
 }
 
 /** Table header matching `summaryRow`. */

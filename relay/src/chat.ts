@@ -14,6 +14,17 @@ import { sendError, sendJson } from './respond'
 import { SseWriter } from './sse-writer'
 import { validateChatBody } from './validate'
 
+// Ids only have to tell log lines apart: a random per-process prefix and a counter cost far less
+// than random bytes per request.
+const ID_PREFIX = randomBytes(4).toString('hex')
+let idCounter = 0
+
+/** `<8 hex of this process><counter in base 36>`, unique across processes with near certainty. */
+function nextRequestId(): string {
+  idCounter = (idCounter + 1) % Number.MAX_SAFE_INTEGER
+  return `${ID_PREFIX}${idCounter.toString(36)}`
+}
+
 /** What the chat handler needs from the server. */
 export interface ChatDeps {
   config: RelayConfig
@@ -51,7 +62,7 @@ async function readValidBody(req: IncomingMessage, res: ServerResponse, config: 
 export async function handleChat(req: IncomingMessage, res: ServerResponse, deps: ChatDeps): Promise<void> {
   const { config, log } = deps
   const started = Date.now()
-  const requestId = randomBytes(6).toString('hex')
+  const requestId = nextRequestId()
   const user = await authenticate(req, config)
   await checkRate(deps.limiter, user)
   const body = await readValidBody(req, res, config)
@@ -66,8 +77,9 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
     state: {},
   }
   const writer = new SseWriter(res, config.heartbeatMs)
-  const shutdown = new RelayError(503, 'relay_shutting_down', 'The relay is restarting, please retry')
   deps.active.set(res, () => {
+    // Built only on shutdown: an Error (with its stack) per request would be wasted work.
+    const shutdown = new RelayError(503, 'relay_shutting_down', 'The relay is restarting, please retry')
     if (writer.committed) writer.fail(shutdown)
     else sendError(res, shutdown)
     controller.abort()

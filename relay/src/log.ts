@@ -17,7 +17,8 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text
   for (const secret of secrets) {
     // Very short values would redact ordinary words; real keys and tokens are long.
-    if (secret.length >= 6) out = out.split(secret).join('[redacted]')
+    // `includes` first: the common line holds no secret, and scanning is cheaper than splitting.
+    if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join('[redacted]')
   }
   return out
 }
@@ -35,7 +36,30 @@ export function createLogger(secrets: readonly string[], sink: (line: string) =>
   }
 }
 
-/** Default sink: one line per write on stdout. */
+let pending = ''
+let flushing = false
+let hooked = false
+
+function flush(): void {
+  flushing = false
+  if (pending === '') return
+  const text = pending
+  pending = ''
+  process.stdout.write(text)
+}
+
+/**
+ * Default sink: lines on stdout, gathered per event-loop turn. stdout to a file or pipe
+ * is written synchronously, so a write per request (a thousand in a burst) would stall
+ * every stream; lines wait at most one turn, and anything pending goes out on exit.
+ */
 export function stdoutSink(line: string): void {
-  process.stdout.write(`${line}\n`)
+  pending += `${line}\n`
+  if (!hooked) {
+    hooked = true
+    process.on('exit', flush)
+  }
+  if (flushing) return
+  flushing = true
+  setImmediate(flush)
 }

@@ -1,12 +1,16 @@
+import cluster from 'node:cluster'
 import { loadConfig } from './config'
 import { createRelay } from './server'
 import { wechatHooksFromEnv } from './wechat'
+import { runPrimary, workerCount } from './workers'
 
 /** `npm run relay`: reads the environment, starts the relay, prints its URL and any warnings. */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>
+  let workers: number
   try {
     config = loadConfig(process.env)
+    workers = workerCount(process.env)
   } catch (error) {
     console.error(`relay: bad configuration: ${(error as Error).message}`)
     process.exit(1)
@@ -14,6 +18,8 @@ async function main(): Promise<void> {
   // wx.login sessions, per-user quotas and content security: on only when their variables are set.
   const wechat = wechatHooksFromEnv(process.env)
   if (wechat) config.hooks = wechat
+  // The warnings come once, from the primary (or the single process), not from every worker.
+  if (cluster.isWorker) return startWorker(config)
   if (config.tokens.length === 0 && !wechat?.authenticate) {
     console.warn(
       '\n!!! WARNING: RELAY_TOKENS is empty — this relay is OPEN: anyone who can reach it can spend your quota.\n' +
@@ -27,8 +33,23 @@ async function main(): Promise<void> {
   } else if (!config.upstream.apiKey) {
     console.warn('relay: UPSTREAM_API_KEY is empty — requests go upstream without a key.')
   }
+  if (workers > 1) {
+    if (config.rateLimit > 0 && !config.redisUrl) {
+      console.warn(
+        'relay: RELAY_RATE_LIMIT without REDIS_URL is counted per worker; set REDIS_URL to share it.',
+      )
+    }
+    console.log(`relay: starting ${workers} workers`)
+    runPrimary(workers)
+    return
+  }
+  await startWorker(config)
+}
+
+/** Runs the relay in this process until SIGINT/SIGTERM. */
+async function startWorker(config: ReturnType<typeof loadConfig>): Promise<void> {
   const relay = await createRelay(config)
-  console.log(`relay listening at ${relay.url}`)
+  console.log(`relay listening at ${relay.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`)
   const stop = (): void => {
     relay.close().then(
       () => process.exit(0),

@@ -26,10 +26,18 @@ const METHODS: Record<string, string> = {
   '/healthz': 'GET',
 }
 
+/** Plain paths (letters, digits, `_`, `-`, `/`) up to `?`/`#` need no URL parsing to normalise. */
+const PLAIN_PATH = /^\/(?!\/)[\w\-/]*(?=[?#]|$)/
+
+/** The request's path as `URL` would normalise it, without parsing a URL per request. */
+function pathOf(url: string): string {
+  return PLAIN_PATH.exec(url)?.[0] ?? new URL(url, 'http://relay').pathname
+}
+
 async function route(req: IncomingMessage, res: ServerResponse, deps: ChatDeps): Promise<void> {
   const { config } = deps
   if (applyCors(req, res, config.corsOrigins)) return
-  const path = new URL(req.url ?? '/', 'http://relay').pathname
+  const path = pathOf(req.url ?? '/')
   const custom = config.hooks?.routes?.[`${req.method} ${path}`]
   if (custom) return custom(req, res, config)
   const method = METHODS[path]
@@ -68,7 +76,9 @@ export async function createRelay(config: RelayConfig): Promise<Relay> {
   server.headersTimeout = 30_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(config.port, config.host, () => resolve())
+    // Node's default backlog (511) overflows when a thousand clients connect within a second or
+    // two; the kernel caps this at net.core.somaxconn.
+    server.listen({ port: config.port, host: config.host, backlog: 4096 }, () => resolve())
   })
   const { port } = server.address() as AddressInfo
   const host = config.host.includes(':') ? `[${config.host}]` : config.host

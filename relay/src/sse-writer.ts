@@ -22,8 +22,11 @@ export class SseWriter {
   committed = false
   /** Bytes of answer forwarded (anything after `commit`). */
   forwarded = 0
-  private tail: Buffer = Buffer.from('\n\n')
+  /** The last bytes written (the chunk itself, no copy per write): where in the grammar we stopped. */
+  private last: Buffer = Buffer.from('\n\n')
   private heartbeat: NodeJS.Timeout | null = null
+  /** When the last bytes went out: the heartbeat timer checks it instead of being reset per write. */
+  private lastWriteAt = 0
 
   constructor(
     private readonly res: ServerResponse,
@@ -35,9 +38,18 @@ export class SseWriter {
     if (this.committed) return
     this.committed = true
     this.res.writeHead(200, SSE_HEADERS)
-    this.res.flushHeaders()
     this.res.socket?.setNoDelay(true)
     if (comment !== undefined) this.res.write(`: ${comment}\n\n`)
+    else {
+      // The headers go out with the first bytes when those follow at once (one write, not two);
+      // otherwise at the end of this turn, so the client still sees the 200 straight away.
+      const written = this.forwarded
+      setImmediate(() => {
+        if (this.forwarded === written && !this.res.writableEnded && !this.res.destroyed) {
+          this.res.flushHeaders()
+        }
+      })
+    }
     this.armHeartbeat()
   }
 
@@ -46,8 +58,7 @@ export class SseWriter {
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     if (bytes.length === 0) return true
     this.forwarded += bytes.length
-    this.tail =
-      bytes.length >= 4 ? bytes.subarray(bytes.length - 4) : Buffer.concat([this.tail, bytes]).subarray(-4)
+    this.last = bytes.length >= 4 ? bytes : Buffer.concat([this.last, bytes]).subarray(-4)
     this.armHeartbeat()
     return this.res.write(bytes)
   }
@@ -84,11 +95,9 @@ export class SseWriter {
 
   private armHeartbeat(): void {
     if (!this.committed) return
-    if (this.heartbeat) {
-      this.heartbeat.refresh()
-      return
-    }
-    this.heartbeat = setTimeout(() => this.beat(), this.heartbeatMs)
+    this.lastWriteAt = Date.now()
+    // Re-arming a timer per event costs more than a clock read; `beat` re-checks the time instead.
+    if (!this.heartbeat) this.heartbeat = setTimeout(() => this.beat(), this.heartbeatMs)
   }
 
   private beat(): void {
@@ -96,17 +105,23 @@ export class SseWriter {
       this.stopHeartbeat()
       return
     }
+    const quiet = Date.now() - this.lastWriteAt
+    if (quiet < this.heartbeatMs) {
+      this.heartbeat = setTimeout(() => this.beat(), this.heartbeatMs - quiet)
+      return
+    }
     // Mid-line (or right after a lone CR that may pair with an LF) a comment would corrupt the event.
     if (this.atLineStart()) this.res.write(this.atEventBoundary() ? ': keep-alive\n\n' : ': keep-alive\n')
-    this.heartbeat?.refresh()
+    this.lastWriteAt = Date.now()
+    this.heartbeat = setTimeout(() => this.beat(), this.heartbeatMs)
   }
 
   private atLineStart(): boolean {
-    return this.tail[this.tail.length - 1] === LF
+    return this.last[this.last.length - 1] === LF
   }
 
   private atEventBoundary(): boolean {
-    const t = this.tail
+    const t = this.last
     const n = t.length
     if (t[n - 1] !== LF) return false
     const before = t[n - 2] === CR ? n - 3 : n - 2

@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http'
-import { createChatDecoder } from '../../miniprogram/lib/stream'
+import { type ChatUpdate, createChatDecoder } from '../../miniprogram/lib/stream'
+import { createCompletionScan } from './completion-scan'
 import { RelayError } from './errors'
 import type { RelayContext, RelayHooks } from './hooks'
+import { createIdleTimer } from './idle-timer'
 import { createOutputWatcher } from './output-hooks'
 import type { SseWriter } from './sse-writer'
 
@@ -60,7 +62,7 @@ export function pipeUpstream(
     const finish = (error?: unknown): void => {
       if (finished) return
       finished = true
-      clearTimeout(idle)
+      idle.stop()
       upstream.off('data', onData)
       if (error !== undefined) {
         writer.fail(error)
@@ -80,7 +82,7 @@ export function pipeUpstream(
       )
     }
     const watcher = createOutputWatcher(ctx, options.hooks, (error) => finish(error))
-    const decoder = createChatDecoder((update) => {
+    const onUpdate = (update: ChatUpdate): void => {
       if (update.type === 'delta') {
         // Reasoning is shown to the user too, so it goes through the same output checks.
         if (update.reasoning) watcher.text(update.reasoning)
@@ -98,11 +100,17 @@ export function pipeUpstream(
       } else if (!ending) {
         inBandError = true
       }
-    })
-    const idle = setTimeout(() => {
+    }
+    const hooks = options.hooks
+    // Without hooks that read the answer, only the end and in-band errors matter: most events skip decoding.
+    const needsText = Boolean(hooks?.onOutputText || hooks?.onUsage || hooks?.onOutputEnd)
+    const decoder = needsText
+      ? createChatDecoder(onUpdate)
+      : createCompletionScan(() => createChatDecoder(onUpdate))
+    const idle = createIdleTimer(options.idleTimeoutMs, () => {
       const seconds = Math.round(options.idleTimeoutMs / 100) / 10
       finish(new RelayError(504, 'upstream_timeout', `Upstream sent nothing for ${seconds} s`))
-    }, options.idleTimeoutMs)
+    })
 
     const onData = (chunk: Buffer): void => {
       if (!checkedStart) {
@@ -115,7 +123,7 @@ export function pipeUpstream(
           }
         }
       }
-      idle.refresh()
+      idle.touch()
       const wasComplete = complete
       // Decoded before it is written, so the chunk that completes the answer can be held back.
       decoder.push(chunk)
@@ -129,23 +137,25 @@ export function pipeUpstream(
       if (writer.write(chunk)) return
       // A slow client: stop reading so the upstream's bytes wait in its socket, not in our memory.
       upstream.pause()
-      clearTimeout(idle)
+      idle.stop()
       writer.onceDrained(() => {
-        idle.refresh()
+        // After the end, a touch would start a new quiet period for nothing.
+        if (finished) return
+        idle.touch()
         upstream.resume()
       })
     }
     const holdFinalChunk = (chunk: Buffer): void => {
       upstream.pause()
       // The wait is ours, not the upstream's silence.
-      clearTimeout(idle)
+      idle.stop()
       held = watcher
         .drain()
         .then(() => options.hooks?.onOutputEnd?.(ctx))
         .then(
           () => {
             if (finished) return
-            idle.refresh()
+            idle.touch()
             forward(chunk)
             upstream.resume()
           },
