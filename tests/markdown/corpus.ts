@@ -3,17 +3,9 @@
  * quotes), generated from a seed so tests and the benchmark see the same text.
  */
 
-/** Small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { seededRandom as rng } from '../support/random'
+
+export { rng }
 
 const PHRASES = [
   '在流式渲染中，我们只重新解析最后一个块',

@@ -8,6 +8,8 @@
  * merge chunks; fail with WeChat's `errMsg`s; stall; honour `timeout`; abort.
  */
 
+import { seededRandom } from './random'
+
 /** How one request is answered. */
 export interface WxResponse {
   /** HTTP status (default 200). */
@@ -68,17 +70,7 @@ export interface WxRequestDouble {
 
 type Respond = (options: WechatMiniprogram.RequestOption) => WxResponse
 
-/** Small seeded PRNG (mulberry32) so random chunkings are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom }
 
 /** Splits bytes as the response asks. */
 export function splitBody(bytes: Uint8Array, response: WxResponse): Uint8Array[] {
