@@ -1,9 +1,10 @@
-import { attemptsOf, notConfigured, secretsOf, startAttempt, unreachable } from './chat-upstream'
+import { tryUpstreams } from './attempts'
+import { secretsOf } from './chat-upstream'
 import type { RelayConfig } from './config'
 import { RelayError } from './errors'
 import type { RelayContext } from './hooks'
 import type { Logger } from './log'
-import { isRetryable, openUpstream, readText, UpstreamConnectionError, upstreamError } from './upstream'
+import { openUpstream, readText, upstreamError } from './upstream'
 
 const BODY_LIMIT = 16 * 1024 * 1024
 
@@ -23,58 +24,33 @@ export async function completeUpstream(
 ): Promise<unknown> {
   const secrets = secretsOf(config)
   const payload = Buffer.from(JSON.stringify({ ...ctx.body, stream: false }))
-  const attempts = attemptsOf(config)
-  // Made only when no attempt ran: an Error per request is measurable at a thousand streams.
-  let lastError: unknown = null
-  for (const [index, upstream] of attempts.entries()) {
-    let timedOut = false
-    const attempt = startAttempt(ctx.signal, config.idleTimeoutMs, () => {
-      timedOut = true
-    })
-    try {
-      const res = await openUpstream(upstream, '/chat/completions', payload, attempt, 'application/json')
-      attempt.answered()
-      const text = await readText(res, BODY_LIMIT)
-      const status = res.statusCode ?? 502
-      const retryAfter = res.headers['retry-after']
-      if (status < 200 || status >= 300) {
-        throw upstreamError(status, text, secrets, typeof retryAfter === 'string' ? retryAfter : undefined)
-      }
-      let body: Completion & { error?: unknown }
-      try {
-        body = JSON.parse(text)
-      } catch {
-        throw new RelayError(502, 'upstream_bad_response', 'Upstream answered with invalid JSON')
-      }
-      if (body.error) throw upstreamError(502, text, secrets)
-      const content = body.choices?.[0]?.message?.content
-      if (typeof content === 'string') await config.hooks?.onOutputText?.(ctx, content)
-      await config.hooks?.onOutputEnd?.(ctx)
-      const u = body.usage
-      if (u && typeof u.total_tokens === 'number') {
-        await config.hooks?.onUsage?.(ctx, {
-          prompt_tokens: u.prompt_tokens ?? 0,
-          completion_tokens: u.completion_tokens ?? 0,
-          total_tokens: u.total_tokens,
-        })
-      }
-      return body
-    } catch (error) {
-      attempt.abort()
-      lastError = timedOut
-        ? new RelayError(504, 'upstream_timeout', 'Upstream did not answer in time')
-        : error
-      if (ctx.signal.aborted) break
-      const retry = index < attempts.length - 1 && isRetryable(lastError)
-      log.warn('upstream attempt failed', {
-        requestId: ctx.requestId,
-        attempt: index + 1,
-        error: lastError instanceof Error ? lastError.message : String(lastError),
-        retry,
-      })
-      if (!retry) break
+  return tryUpstreams(ctx, config, log, async (upstream, attempt) => {
+    const res = await openUpstream(upstream, '/chat/completions', payload, attempt, 'application/json')
+    attempt.answered()
+    const text = await readText(res, BODY_LIMIT)
+    const status = res.statusCode ?? 502
+    const retryAfter = res.headers['retry-after']
+    if (status < 200 || status >= 300) {
+      throw upstreamError(status, text, secrets, typeof retryAfter === 'string' ? retryAfter : undefined)
     }
-  }
-  lastError ??= notConfigured()
-  throw lastError instanceof UpstreamConnectionError ? unreachable() : lastError
+    let body: Completion & { error?: unknown }
+    try {
+      body = JSON.parse(text)
+    } catch {
+      throw new RelayError(502, 'upstream_bad_response', 'Upstream answered with invalid JSON')
+    }
+    if (body.error) throw upstreamError(502, text, secrets)
+    const content = body.choices?.[0]?.message?.content
+    if (typeof content === 'string') await config.hooks?.onOutputText?.(ctx, content)
+    await config.hooks?.onOutputEnd?.(ctx)
+    const u = body.usage
+    if (u && typeof u.total_tokens === 'number') {
+      await config.hooks?.onUsage?.(ctx, {
+        prompt_tokens: u.prompt_tokens ?? 0,
+        completion_tokens: u.completion_tokens ?? 0,
+        total_tokens: u.total_tokens,
+      })
+    }
+    return body
+  })
 }

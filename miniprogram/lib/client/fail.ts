@@ -1,7 +1,7 @@
 import { CLIENT_MESSAGES, type ErrorUpdate } from './http-error'
 
 /**
- * A `wx.request` fail → error update. `request:fail interrupted` (or any
+ * A WeChat's `request` fail → error update. `request:fail interrupted` (or any
  * failure after the app went to the background) is `background`; timeouts are
  * `timeout`; an abort nobody asked for is `aborted`; the rest is `network`.
  */

@@ -1,7 +1,7 @@
 /**
- * Pure parts of the chat client (no `wx`): HTTP errors and `wx.request`
+ * Pure parts of the chat client (no `wx`): HTTP errors and WeChat's `request`
  * failures → readable Chinese updates, whole-body answers → updates, bytes and
- * headers helpers. `services/chat-client.ts` wires them to `wx.request`.
+ * headers helpers. `services/chat-client.ts` wires them to WeChat's `request`.
  */
 export { parseCompletionBody } from './completion'
 export { describeRequestFail } from './fail'

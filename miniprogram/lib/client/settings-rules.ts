@@ -2,7 +2,7 @@
 export interface Settings {
   /** Base URL of the relay, without `/v1/...` (e.g. `https://relay.example.com`). */
   relayUrl: string
-  /** Access token sent as `Authorization: Bearer …`; empty to rely on wx.login. */
+  /** Access token sent as `Authorization: Bearer …`; empty to rely on WeChat login. */
   token: string
   /** Model id as the relay's `/v1/models` lists it. */
   model: string

@@ -44,7 +44,7 @@ export function textToBytes(text: string): Uint8Array {
 }
 
 /**
- * Whatever `wx.request` put in `success.data` as bytes: an ArrayBuffer (asked
+ * Whatever WeChat's `request` put in `success.data` as bytes: an ArrayBuffer (asked
  * for), a string (some platforms ignore `responseType`), or an already parsed
  * object (default `dataType: 'json'`). Nothing becomes an empty array.
  */

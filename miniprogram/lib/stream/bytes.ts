@@ -1,5 +1,5 @@
 /**
- * Views a chunk as bytes without copying. `wx.request` hands out ArrayBuffers;
+ * Views a chunk as bytes without copying. WeChat's `request` hands out ArrayBuffers;
  * Node and the browser preview hand out Uint8Arrays, often views into a larger
  * buffer and sometimes from another realm (so no `instanceof`).
  */
