@@ -107,6 +107,19 @@ describe('retry and failover', () => {
     },
   )
 
+  it('fails over for stream: false too, and keeps a 4xx from the upstream without retrying', async () => {
+    primary.setBehaviour({ status: 503 })
+    const ok = await chat(relay.url, userMessage('你好', { stream: false }))
+    expect(ok.status).toBe(200)
+    expect(JSON.parse(ok.text).object).toBe('chat.completion')
+    expect(fallback.requests).toHaveLength(1)
+
+    primary.setBehaviour({ status: 400 })
+    const refused = await chat(relay.url, userMessage('你好', { stream: false }))
+    expect(refused.status).toBe(400)
+    expect(fallback.requests).toHaveLength(1)
+  })
+
   it('retries the same upstream once when there is no fallback', async () => {
     primary.queueBehaviours({ status: 500 })
     const res = await chat(single.url, userMessage('hi'))
