@@ -8,7 +8,7 @@ import type { MessageView } from './types'
 /** The markdown functions the view model needs (injected: lib/view does not pick a parser). */
 export interface MarkdownEngine {
   parse(text: string): Block[]
-  createIncremental(): { update(text: string): { blocks: Block[]; changed: number[] } }
+  createIncremental(): { update(text: string): { blocks: Block[] } }
 }
 
 /**
@@ -115,11 +115,10 @@ export class ChatViewModel {
       parser = this.markdown.createIncremental()
       this.parsers.set(message.id, parser)
     }
-    const { blocks, changed } = parser.update(text)
-    // Only the blocks reported changed are copied: the sent snapshot must not share mutable objects.
-    const copy = blocks.slice()
-    for (const j of changed) if (copy[j]) copy[j] = JSON.parse(JSON.stringify(copy[j])) as Block
-    if (message.status !== 'streaming') this.parsers.delete(message.id)
-    return copy
+    // The parser never mutates a tree it returned, so the sent snapshot may share it: unchanged
+    // blocks keep their identity (diffInto skips them) and nothing is copied per flush.
+    const { blocks } = parser.update(text)
+    if (!streaming) this.parsers.delete(message.id)
+    return blocks
   }
 }
