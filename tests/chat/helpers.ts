@@ -39,3 +39,14 @@ export function last(conv: Conversation) {
   if (!message) throw new Error('no messages')
   return message
 }
+
+/** A fresh conversation 'c' (created at 0) where `text` was just sent: user 'u', streaming answer 'a'. */
+export function asked(text = 'q', now = 0): Conversation {
+  return reduceConversation(createConversation('c', 0), {
+    type: 'send',
+    text,
+    userId: 'u',
+    assistantId: 'a',
+    now,
+  })
+}

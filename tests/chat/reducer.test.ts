@@ -7,7 +7,7 @@ import {
   reduceConversation,
   streamingMessage,
 } from '../../miniprogram/lib/chat'
-import { conversationWith, last, stream } from './helpers'
+import { asked, conversationWith, last, stream } from './helpers'
 
 describe('send and stream', () => {
   test('send appends the user message and a streaming placeholder, titles the conversation', () => {
@@ -46,13 +46,7 @@ describe('send and stream', () => {
   })
 
   test('deltas grow the answer; reasoning is timed until the answer starts', () => {
-    let conv = reduceConversation(createConversation('c', 0), {
-      type: 'send',
-      text: 'q',
-      userId: 'u',
-      assistantId: 'a',
-      now: 0,
-    })
+    let conv = asked()
     conv = reduceConversation(conv, {
       type: 'update',
       messageId: 'a',
@@ -122,14 +116,7 @@ describe('send and stream', () => {
 })
 
 describe('errors', () => {
-  const start = () =>
-    reduceConversation(createConversation('c', 0), {
-      type: 'send',
-      text: 'q',
-      userId: 'u',
-      assistantId: 'a',
-      now: 0,
-    })
+  const start = () => asked()
 
   test('an error before any text is an error with the message, code and status', () => {
     const conv = stream(start(), 'a', [
@@ -189,13 +176,7 @@ describe('errors', () => {
 
 describe('stop, regenerate, retry, continue, edit, rename', () => {
   test('stop keeps the partial text; a late stop returns the same object', () => {
-    let conv = reduceConversation(createConversation('c', 0), {
-      type: 'send',
-      text: 'q',
-      userId: 'u',
-      assistantId: 'a',
-      now: 0,
-    })
+    let conv = asked()
     conv = stream(conv, 'a', [
       { type: 'delta', reasoning: 'r' },
       { type: 'delta', content: '部分' },
@@ -208,13 +189,7 @@ describe('stop, regenerate, retry, continue, edit, rename', () => {
   })
 
   test('stop during reasoning closes the reasoning timer', () => {
-    let conv = reduceConversation(createConversation('c', 0), {
-      type: 'send',
-      text: 'q',
-      userId: 'u',
-      assistantId: 'a',
-      now: 0,
-    })
+    let conv = asked()
     conv = reduceConversation(conv, {
       type: 'update',
       messageId: 'a',
@@ -240,13 +215,7 @@ describe('stop, regenerate, retry, continue, edit, rename', () => {
   })
 
   test('retry after an error works like regenerate; not while streaming', () => {
-    let conv = reduceConversation(createConversation('c', 0), {
-      type: 'send',
-      text: 'q',
-      userId: 'u',
-      assistantId: 'a',
-      now: 0,
-    })
+    let conv = asked()
     expect(() => reduceConversation(conv, { type: 'retry', assistantId: 'b', now: 1 })).toThrow(
       '没有可以重新生成的回答',
     )
@@ -263,13 +232,7 @@ describe('stop, regenerate, retry, continue, edit, rename', () => {
   })
 
   test('continue puts a cut answer back to streaming, keeping its text and clearing the error', () => {
-    let conv = reduceConversation(createConversation('c', 0), {
-      type: 'send',
-      text: 'q',
-      userId: 'u',
-      assistantId: 'a',
-      now: 0,
-    })
+    let conv = asked()
     conv = stream(conv, 'a', [
       { type: 'delta', content: '前半' },
       { type: 'error', message: '连接中断', code: 'interrupted' },
