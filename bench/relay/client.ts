@@ -15,19 +15,24 @@ export interface LoadOptions {
   /** Give up on streams still open after this long. */
   timeoutMs: number
   /**
-   * Events sent earlier than this (ms after the run started) go to `rampLatencies`: while
+   * Events sent earlier than this (ms after the run started) go to `edgeLatencies`: while
    * streams are still being opened, latency measures connection setup, which TTFB reports.
    */
   steadyAfterMs?: number
+  /**
+   * Events sent from this time on go to `edgeLatencies` too: once the first streams end, fewer
+   * than `concurrency` are open and the proxy is busy tearing connections down.
+   */
+  steadyUntilMs?: number
   headers?: Record<string, string>
 }
 
 /** What one load run saw. Latencies in milliseconds. */
 export interface LoadResult {
-  /** Events sent once every stream was open (steady state). */
+  /** Events sent while every stream was open (steady state). */
   latencies: number[]
-  /** Events sent while streams were still being opened. */
-  rampLatencies: number[]
+  /** Events sent while streams were still being opened, or already closing. */
+  edgeLatencies: number[]
   ttfb: number[]
   events: number
   completed: number
@@ -52,7 +57,13 @@ const CONTENT = '"content":"'
  * It finds the timestamp by position instead of JSON.parse: at 20,000 events/s the client's own
  * CPU time would otherwise become part of every measured latency.
  */
-function createLineSink(result: LoadResult, steadyFrom: bigint): (text: string, arrival: bigint) => void {
+/** Send times (CLOCK_MONOTONIC, ns) of the steady window: every stream open, none closed yet. */
+interface Window {
+  from: bigint
+  until: bigint
+}
+
+function createLineSink(result: LoadResult, steady: Window): (text: string, arrival: bigint) => void {
   let carry = ''
   return (text, arrival) => {
     const lines = (carry + text).split('\n')
@@ -63,7 +74,7 @@ function createLineSink(result: LoadResult, steadyFrom: bigint): (text: string, 
       const stamp = at < 0 ? '' : line.slice(at + CONTENT.length, line.indexOf('"', at + CONTENT.length))
       if (/^\d+$/.test(stamp)) {
         const sent = BigInt(stamp)
-        const list = sent >= steadyFrom ? result.latencies : result.rampLatencies
+        const list = sent >= steady.from && sent < steady.until ? result.latencies : result.edgeLatencies
         list.push(Number(arrival - sent) / 1e6)
         result.events++
       } else if (line.includes('"error"')) {
@@ -78,11 +89,11 @@ function openStream(
   agent: Agent,
   options: LoadOptions,
   result: LoadResult,
-  steadyFrom: bigint,
+  steady: Window,
   onEnd: () => void,
 ): ClientRequest {
   const start = process.hrtime.bigint()
-  const sink = createLineSink(result, steadyFrom)
+  const sink = createLineSink(result, steady)
   let ended = false
   const finish = (): void => {
     if (ended) return
@@ -124,13 +135,18 @@ function openStream(
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const result: LoadResult = {
     latencies: [],
-    rampLatencies: [],
+    edgeLatencies: [],
     ttfb: [],
     events: 0,
     completed: 0,
     errors: [],
   }
-  const steadyFrom = process.hrtime.bigint() + BigInt(Math.round((options.steadyAfterMs ?? 0) * 1e6))
+  const start = process.hrtime.bigint()
+  const at = (ms: number): bigint => start + BigInt(Math.round(ms * 1e6))
+  const steady: Window = {
+    from: at(options.steadyAfterMs ?? 0),
+    until: options.steadyUntilMs === undefined ? at(Number.MAX_SAFE_INTEGER) : at(options.steadyUntilMs),
+  }
   const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
   const requests: ClientRequest[] = []
   let ended = 0
@@ -148,7 +164,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     }
     const gap = options.rampMs / options.concurrency
     for (let i = 0; i < options.concurrency; i++) {
-      setTimeout(() => requests.push(openStream(agent, options, result, steadyFrom, onEnd)), i * gap)
+      setTimeout(() => requests.push(openStream(agent, options, result, steady, onEnd)), i * gap)
     }
   })
   for (const req of requests) req.destroy()

@@ -27,6 +27,8 @@ export interface Phase {
   intervalMs: number
   rampMs: number
   steadyAfterMs: number
+  /** When the first stream ends: events sent later are not steady state (see LoadOptions). */
+  steadyUntilMs: number
 }
 
 /** Waits until the emitter has no open stream; returns how many are still open at the timeout. */

@@ -13,8 +13,8 @@ export interface Summary {
   expectedEvents: number
   /** p99 of each round alone: how much the pooled p99 owes to one noisy round. */
   p99ByRound: number[]
-  /** p99 of the events sent while streams were still being opened (not in p50/p99). */
-  p99Ramp: number
+  /** p99 of the events sent while streams were being opened or closed (not in p50/p99). */
+  p99Edges: number
   /** Proxy CPU per forwarded event, µs (null for the direct path): load-independent efficiency. */
   cpuUsPerEvent: number | null
   listenDrops: number
@@ -50,9 +50,9 @@ export function summarize(runs: LoadResult[], expectedEvents: number): Summary {
     events,
     expectedEvents,
     p99ByRound: runs.map((run) => round(percentile(run.latencies, 99))),
-    p99Ramp: round(
+    p99Edges: round(
       percentile(
-        runs.flatMap((run) => run.rampLatencies),
+        runs.flatMap((run) => run.edgeLatencies),
         99,
       ),
     ),
@@ -109,7 +109,7 @@ export const HEADER = row([
   'streams',
   'p50 ms',
   'p99 ms',
-  'ramp p99',
+  'edges p99',
   'ttfb50 ms',
   'ttfb99 ms',
   'events',
@@ -125,7 +125,7 @@ export function summaryRow(target: string, concurrency: number, s: Summary): str
     concurrency,
     s.p50,
     s.p99,
-    s.p99Ramp,
+    s.p99Edges,
     s.ttfbP50,
     s.ttfbP99,
     `${s.events}/${s.expectedEvents}`,

@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import { tryUpstreams } from './attempts'
 import type { RelayConfig } from './config'
 import type { RelayContext } from './hooks'
+import type { UpstreamStream } from './http1/upstream-stream'
 import type { Logger } from './log'
 import { sendError } from './respond'
 import type { SseWriter } from './sse-writer'
@@ -18,7 +19,7 @@ export function secretsOf(config: RelayConfig): string[] {
 }
 
 /** Fails an attempt whose response is not 2xx (or not SSE) with the upstream's own error. */
-export async function checkResponse(res: IncomingMessage, secrets: string[]): Promise<void> {
+export async function checkResponse(res: UpstreamStream, secrets: string[]): Promise<void> {
   const status = res.statusCode ?? 502
   if (status < 200 || status >= 300) {
     const text = await readText(res, ERROR_BODY_LIMIT)

@@ -1,8 +1,8 @@
-import type { IncomingMessage } from 'node:http'
 import { type ChatUpdate, createChatDecoder } from '../../miniprogram/lib/stream'
 import { createCompletionScan } from './completion-scan'
 import { RelayError } from './errors'
 import type { RelayContext, RelayHooks } from './hooks'
+import type { UpstreamStream } from './http1/upstream-stream'
 import { createIdleTimer } from './idle-timer'
 import { createOutputWatcher } from './output-hooks'
 import type { SseWriter } from './sse-writer'
@@ -46,7 +46,7 @@ export interface PipeOptions {
  * upstream's own `[DONE]`, or with an error frame — never a made-up `[DONE]`.
  */
 export function pipeUpstream(
-  upstream: IncomingMessage,
+  upstream: UpstreamStream,
   writer: SseWriter,
   ctx: RelayContext,
   options: PipeOptions,

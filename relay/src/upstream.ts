@@ -2,9 +2,11 @@ import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { UpstreamConfig } from './config'
 import { RelayError } from './errors'
+import { ExchangeError, post } from './http1/client'
+import type { UpstreamStream } from './http1/upstream-stream'
 import { redact } from './log'
 
-// Keep-alive pools: a new TLS handshake per answer would add latency to every first byte. The
+// Keep-alive pools (for the model list; chat completions go through ./http1): a new TLS handshake per answer would add latency to every first byte. The
 // default of 256 idle sockets would close most of them after a burst of 1,000 streams, so the
 // next burst pays the connects again; idle ones are still closed when the upstream drops them.
 const POOL = { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 4096 }
@@ -42,15 +44,14 @@ export class UpstreamConnectionError extends Error {
  * POSTs JSON to `{baseUrl}{path}` with the upstream key (never the client's
  * Authorization) and resolves with the response as soon as its headers arrive.
  */
-export function openUpstream(
+export async function openUpstream(
   upstream: UpstreamConfig,
   path: string,
   payload: Buffer,
   cancellation: Cancellation,
   accept: string,
-): Promise<IncomingMessage> {
+): Promise<UpstreamStream> {
   const url = parsedUrl(`${upstream.baseUrl}${path}`)
-  const secure = url.protocol === 'https:'
   const headers: Record<string, string | number> = {
     'Content-Type': 'application/json',
     'Content-Length': payload.length,
@@ -60,21 +61,12 @@ export function openUpstream(
     'User-Agent': 'wechat-ai-chat-relay',
   }
   if (upstream.apiKey) headers.Authorization = `Bearer ${upstream.apiKey}`
-  return new Promise((resolve, reject) => {
-    const req = (secure ? https : http).request(url, {
-      method: 'POST',
-      headers,
-      agent: secure ? httpsAgent : httpAgent,
-    })
-    // What `signal` would do: destroy the request (and its response) with an AbortError.
-    cancellation.onAbort(() => req.destroy(abortError()))
-    req.on('response', resolve)
-    req.on('error', (error: NodeJS.ErrnoException) => {
-      reject(cancellation.aborted ? error : new UpstreamConnectionError(error.code ?? error.message))
-    })
-    req.setNoDelay(true)
-    req.end(payload)
-  })
+  try {
+    return await post(url, headers, payload, cancellation)
+  } catch (error) {
+    if (cancellation.aborted) throw abortError()
+    throw new UpstreamConnectionError(error instanceof ExchangeError ? error.code : (error as Error).message)
+  }
 }
 
 /** GETs `{baseUrl}{path}` as JSON (used for the model list); null on any failure. */
@@ -100,7 +92,7 @@ export function getUpstreamJson(upstream: UpstreamConfig, path: string, timeoutM
 }
 
 /** Reads a (bounded) response body as text; longer bodies are cut at `limit`. */
-export function readText(res: IncomingMessage, limit: number): Promise<string> {
+export function readText(res: IncomingMessage | UpstreamStream, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
