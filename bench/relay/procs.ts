@@ -25,10 +25,16 @@ export function spawnTsx(
   env: NodeJS.ProcessEnv = {},
   stdout: 'pipe' | 'ignore' = 'pipe',
 ): Child {
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env }
-  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
+  const merged = mergedEnv(env)
   const stdio: ['ignore', 'pipe' | 'ignore', 'pipe'] = ['ignore', stdout, 'pipe']
   return wrap(spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, env: merged, stdio }))
+}
+
+/** This process's environment plus `env`, where `undefined` removes a variable. */
+export function mergedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env }
+  for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key]
+  return merged
 }
 
 /** Wraps any spawned process with stderr capture and a graceful-then-forced stop. */

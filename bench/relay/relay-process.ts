@@ -1,10 +1,14 @@
 /**
- * Starts the relay under test the way it is deployed: its own process running
- * relay/src/main.ts, configured by environment, pointed at the emitter.
+ * Starts the relay under test the way it is deployed: the production bundle (relay/build.ts,
+ * what relay/Dockerfile runs) under plain `node`, in its own process, configured by
+ * environment, pointed at the emitter.
  */
-import { existsSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Child, freePort, ROOT, spawnTsx, waitForPort } from './procs'
+import { buildRelay } from '../../relay/build'
+import { type Child, freePort, mergedEnv, waitForPort, wrap } from './procs'
 
 /** Bearer token the bench presents (auth on, as in production, so its cost is measured). */
 export const RELAY_TOKEN = 'bench-token'
@@ -20,8 +24,12 @@ export async function startRelay(
   upstreamPort: number,
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<RelayProcess | string> {
-  const main = 'relay/src/main.ts'
-  if (!existsSync(join(ROOT, main))) return `${main} does not exist yet`
+  let bundle: string
+  try {
+    bundle = await relayBundle()
+  } catch (error) {
+    return `relay did not build: ${(error as Error).message}`
+  }
   const port = await freePort()
   const env: NodeJS.ProcessEnv = {
     PORT: String(port),
@@ -38,7 +46,8 @@ export async function startRelay(
     ...extraEnv,
   }
   // Log lines go to /dev/null: a pipe read by this busy load generator would block the relay's writes.
-  const child = spawnTsx(main, env, 'ignore')
+  const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe']
+  const child = wrap(spawn(process.execPath, [bundle], { env: mergedEnv(env), stdio }))
   try {
     await waitForPort(port, child)
   } catch (error) {
@@ -46,4 +55,16 @@ export async function startRelay(
     return `relay did not start: ${(error as Error).message}`
   }
   return { url: `http://127.0.0.1:${port}`, child }
+}
+
+let built: Promise<string> | null = null
+
+/** Builds the production bundle once per bench run, into a temporary directory. */
+function relayBundle(): Promise<string> {
+  built ??= (async () => {
+    const outfile = join(mkdtempSync(join(tmpdir(), 'relay-bench-')), 'relay.js')
+    await buildRelay(outfile)
+    return outfile
+  })()
+  return built
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 
 const ROOT = join(__dirname, '..', '..')
 
-/** A relay running as its own process (`node --import tsx relay/src/main.ts`). */
+/** A relay running as its own process (`node --import tsx relay/src/main.ts`, or a built bundle). */
 export interface RelayProcess {
   url: string
   /** Everything it printed so far (stdout + stderr). */
@@ -11,9 +11,13 @@ export interface RelayProcess {
   stop(): Promise<void>
 }
 
-/** Spawns the relay with `env` added to the current environment and waits for its printed URL. */
-export async function spawnRelay(env: NodeJS.ProcessEnv): Promise<RelayProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'relay/src/main.ts'], {
+/**
+ * Spawns the relay with `env` added to the current environment and waits for its printed URL.
+ * With `bundle` (a file relay/build.ts made), runs that under plain `node`, as deployed.
+ */
+export async function spawnRelay(env: NodeJS.ProcessEnv, bundle?: string): Promise<RelayProcess> {
+  const args = bundle ? [bundle] : ['--import', 'tsx', 'relay/src/main.ts']
+  const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

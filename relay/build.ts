@@ -1,0 +1,33 @@
+/**
+ * The relay's production build: one bundle that plain `node` runs (relay/Dockerfile runs
+ * `node relay.js`). The relay benchmark and the bundle test build it with these same options,
+ * so what they measure is what is deployed, not `tsx` (whose `keepNames` transform adds an
+ * `Object.defineProperty` to every closure the relay creates per stream).
+ *
+ * `npx tsx relay/build.ts [outfile]` (default relay/dist/relay.js).
+ */
+import { join, resolve } from 'node:path'
+import { type BuildOptions, build } from 'esbuild'
+
+const ROOT = join(__dirname, '..')
+
+export const RELAY_BUILD: BuildOptions = {
+  entryPoints: [join(ROOT, 'relay/src/main.ts')],
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+}
+
+/** Bundles the relay into `outfile`. */
+export async function buildRelay(outfile: string): Promise<void> {
+  await build({ ...RELAY_BUILD, outfile })
+}
+
+// Run as a script (not imported by the bench or a test).
+if (process.argv[1] && resolve(process.argv[1]) === __filename) {
+  buildRelay(process.argv[2] ?? join(ROOT, 'relay/dist/relay.js')).catch((error: Error) => {
+    console.error(error.message)
+    process.exit(1)
+  })
+}
