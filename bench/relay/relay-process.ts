@@ -1,13 +1,13 @@
 /**
  * Starts the relay under test the way it is deployed: the production bundle (relay/build.ts,
- * what relay/Dockerfile runs) under plain `node`, in its own process, configured by
+ * what relay/Dockerfile runs) under plain `node` with the same flags, in its own process, configured by
  * environment, pointed at the emitter.
  */
 import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildRelay } from '../../relay/build'
+import { buildRelay, RELAY_NODE_FLAGS } from '../../relay/build'
 import { type Child, freePort, mergedEnv, waitForPort, wrap } from './procs'
 
 /** Bearer token the bench presents (auth on, as in production, so its cost is measured). */
@@ -47,7 +47,7 @@ export async function startRelay(
   }
   // Log lines go to /dev/null: a pipe read by this busy load generator would block the relay's writes.
   const stdio: ['ignore', 'ignore', 'pipe'] = ['ignore', 'ignore', 'pipe']
-  const child = wrap(spawn(process.execPath, [bundle], { env: mergedEnv(env), stdio }))
+  const child = wrap(spawn(process.execPath, [...RELAY_NODE_FLAGS, bundle], { env: mergedEnv(env), stdio }))
   try {
     await waitForPort(port, child)
   } catch (error) {

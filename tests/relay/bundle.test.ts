@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildRelay } from '../../relay/build'
+import { buildRelay, RELAY_NODE_FLAGS } from '../../relay/build'
 import { loadTranscript } from '../fixtures/transcripts'
 import { type RelayProcess, spawnRelay } from '../support/relay-process'
 import { startUpstreamEmulator, type UpstreamEmulator } from '../support/upstream-emulator'
@@ -29,7 +29,7 @@ afterAll(async () => {
 })
 
 async function start(env: NodeJS.ProcessEnv): Promise<RelayProcess> {
-  const relay = await spawnRelay(env, bundle)
+  const relay = await spawnRelay(env, { file: bundle, nodeFlags: RELAY_NODE_FLAGS })
   running.push(relay)
   return relay
 }
@@ -56,3 +56,10 @@ it('streams an upstream answer byte for byte through its own HTTP client', async
   expect(Buffer.compare(res.body, Buffer.from(loadTranscript('deepseek-reasoner')))).toBe(0)
   expect(emu.requests.at(-1)?.headers.authorization).toBe('Bearer sk-bundle')
 }, 30_000)
+
+it('is what the Dockerfile runs, with the same Node flags', () => {
+  const dockerfile = readFileSync(join(__dirname, '..', '..', 'relay', 'Dockerfile'), 'utf8')
+  expect(dockerfile).toContain('RUN npx tsx relay/build.ts dist/relay.js')
+  const cmd = /^CMD (\[.*\])$/m.exec(dockerfile)?.[1]
+  expect(cmd && JSON.parse(cmd)).toEqual(['node', ...RELAY_NODE_FLAGS, 'relay.js'])
+})

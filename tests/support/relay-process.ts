@@ -15,8 +15,11 @@ export interface RelayProcess {
  * Spawns the relay with `env` added to the current environment and waits for its printed URL.
  * With `bundle` (a file relay/build.ts made), runs that under plain `node`, as deployed.
  */
-export async function spawnRelay(env: NodeJS.ProcessEnv, bundle?: string): Promise<RelayProcess> {
-  const args = bundle ? [bundle] : ['--import', 'tsx', 'relay/src/main.ts']
+export async function spawnRelay(
+  env: NodeJS.ProcessEnv,
+  bundle?: { file: string; nodeFlags: string[] },
+): Promise<RelayProcess> {
+  const args = bundle ? [...bundle.nodeFlags, bundle.file] : ['--import', 'tsx', 'relay/src/main.ts']
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
