@@ -10,6 +10,15 @@ const NOT_FINISHED = [Buffer.from('"finish_reason":null'), Buffer.from('"finish_
 /** Past this much without an event boundary, the scan gives up and decodes everything. */
 const MAX_PENDING = 64 * 1024
 
+/** Whether `"finish_reason":null` (either spelling) starts at `quote` (a loop: this runs per event). */
+function isNullFinish(events: Buffer, quote: number): boolean {
+  if (quote < 0) return false
+  for (const spelling of NOT_FINISHED) {
+    if (spelling.compare(events, quote, quote + spelling.length) === 0) return true
+  }
+  return false
+}
+
 /**
  * Whether whole events could change what the chat decoder reports at the end: a
  * `[DONE]`, an error (`{"error":…}` or `event: error`) or a finish reason other than
@@ -19,11 +28,7 @@ const MAX_PENDING = 64 * 1024
 export function mayMatter(events: Buffer): boolean {
   if (events.includes(DONE) || events.includes(ERROR)) return true
   for (let at = events.indexOf(FINISH); at !== -1; at = events.indexOf(FINISH, at + FINISH.length)) {
-    const quote = at - 1
-    const plain = NOT_FINISHED.some(
-      (spelling) => quote >= 0 && spelling.compare(events, quote, quote + spelling.length) === 0,
-    )
-    if (!plain) return true
+    if (!isNullFinish(events, at - 1)) return true
   }
   return false
 }

@@ -6,10 +6,9 @@ import { ExchangeError, post } from './http1/client'
 import type { UpstreamStream } from './http1/upstream-stream'
 import { redact } from './log'
 
-// Keep-alive pools (for the model list; chat completions go through ./http1): a new TLS handshake per answer would add latency to every first byte. The
-// default of 256 idle sockets would close most of them after a burst of 1,000 streams, so the
-// next burst pays the connects again; idle ones are still closed when the upstream drops them.
-const POOL = { keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, maxFreeSockets: 4096 }
+// Keep-alive pools for the model list (GET /models). Chat completions go through ./http1, which
+// keeps its own connections alive per origin.
+const POOL = { keepAlive: true }
 const httpAgent = new http.Agent(POOL)
 const httpsAgent = new https.Agent(POOL)
 

@@ -30,6 +30,11 @@ export class Exchange implements ConnectionUser {
   private left = 0
   private reusable = false
   private receivedAny = false
+  /** The buffer `pushRange` copies from: one bound callback per exchange, not a closure per read. */
+  private bodyBuffer: Buffer = READ_BUFFER
+  private readonly pushRange = (from: number, to: number): void => {
+    this.stream?.push(copy(this.bodyBuffer, from, to))
+  }
   /** The body is complete: the connection belongs to the pool (or the next exchange) now. */
   private done = false
   aborted = false
@@ -121,7 +126,8 @@ export class Exchange implements ConnectionUser {
   private onBody(buf: Buffer, start: number, end: number): void {
     const stream = this.stream!
     if (this.decoder) {
-      const stop = this.decoder.push(buf, start, end, (from, to) => stream.push(copy(buf, from, to)))
+      this.bodyBuffer = buf
+      const stop = this.decoder.push(buf, start, end, this.pushRange)
       if (this.decoder.done) this.complete(stop < end)
     } else if (this.framing.kind === 'length') {
       const to = Math.min(end, start + this.left)
