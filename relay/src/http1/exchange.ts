@@ -116,7 +116,6 @@ export class Exchange implements ConnectionUser {
     const stream = new UpstreamStream(head, {
       pause: () => this.connection.pauseFor(this),
       resume: () => this.connection.resumeFor(this),
-      abort: () => this.abort(),
     })
     this.stream = stream
     this.resolve(stream)

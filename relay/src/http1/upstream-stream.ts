@@ -7,8 +7,6 @@ export interface BodySource {
   /** Stop reading from the socket (the bytes wait in the kernel, not in memory). */
   pause(): void
   resume(): void
-  /** Give up on the response: the connection is closed, never reused. */
-  abort(): void
 }
 
 /**
@@ -59,12 +57,6 @@ export class UpstreamStream extends EventEmitter {
     this.paused = false
     this.flush()
     if (!this.paused && !this.ended && !this.broken) this.source.resume()
-    return this
-  }
-
-  /** Closes the connection; an unfinished body ends with `aborted`. */
-  destroy(): this {
-    this.source.abort()
     return this
   }
 
