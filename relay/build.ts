@@ -25,8 +25,14 @@ export const RELAY_BUILD: BuildOptions = {
  * old generation every ~7 s by default, and each full collection stops every stream for
  * 3–10 ms; with a 256 MB floor it runs about ten times less often. The price is a heap that
  * may grow to ~256 MB before its first full collection: lower it on a container under 512 MB.
+ * `--max-semi-space-size=4` (MB; V8 grows it to 16 by default): streams opened together leave
+ * their per-stream objects young, and a young-generation collection copies every live one while
+ * all streams wait. With a 16 MB semi-space one collection held the objects of up to ~1 s of
+ * new streams and paused 3–5 ms; at 4 MB it runs ~4× as often and pauses ~1 ms. The total
+ * copying is the same (a long-lived object is copied twice either way), and in six paired runs
+ * at 1,000 streams the p99 fell from ~3.0 to ~2.4 ms.
  */
-export const RELAY_NODE_FLAGS = ['--initial-old-space-size=256']
+export const RELAY_NODE_FLAGS = ['--initial-old-space-size=256', '--max-semi-space-size=4']
 
 /** Bundles the relay into `outfile`. */
 export async function buildRelay(outfile: string): Promise<void> {

@@ -2,8 +2,12 @@
  * The load generator: C concurrent streaming POSTs to a target, timing every event on
  * arrival against the send time the emitter wrote into it (CLOCK_MONOTONIC via
  * `process.hrtime.bigint()`, shared by all processes on the host, so no clock offset).
+ * Streams under load run on raw sockets (./timed-stream.ts) so the load generator does not
+ * pause itself; idle streams for the memory measurement use node:http (nothing is timed there).
  */
 import { Agent, type ClientRequest, request } from 'node:http'
+import { Samples } from './samples'
+import { monotonicMs, openTimedStream, requestBytes, type StreamSink } from './timed-stream'
 
 /** Which streams to open and how. */
 export interface LoadOptions {
@@ -50,126 +54,62 @@ function note(errors: string[], message: string): void {
 
 const BODY = JSON.stringify({ model: 'bench', stream: true, messages: [{ role: 'user', content: 'bench' }] })
 
-const CONTENT = '"content":"'
-
 /**
- * One stream's line parser: records latencies of `data:` chunks whose content is a send timestamp.
- * It finds the timestamp by position instead of JSON.parse: at 20,000 events/s the client's own
- * CPU time would otherwise become part of every measured latency.
+ * Runs C streams to completion (or timeout) and returns every event latency and TTFB.
+ * A full collection of this process's heap first (the bench runs with --expose-gc), so
+ * the garbage of earlier runs is not collected in the middle of this one.
  */
-/** Send times (CLOCK_MONOTONIC, ns) of the steady window: every stream open, none closed yet. */
-interface Window {
-  from: bigint
-  until: bigint
-}
-
-function createLineSink(result: LoadResult, steady: Window): (text: string, arrival: bigint) => void {
-  let carry = ''
-  return (text, arrival) => {
-    const lines = (carry + text).split('\n')
-    carry = lines.pop() ?? ''
-    for (const line of lines) {
-      if (!line.startsWith('data: ') || line === 'data: [DONE]') continue
-      const at = line.indexOf(CONTENT)
-      const stamp = at < 0 ? '' : line.slice(at + CONTENT.length, line.indexOf('"', at + CONTENT.length))
-      if (/^\d+$/.test(stamp)) {
-        const sent = BigInt(stamp)
-        const list = sent >= steady.from && sent < steady.until ? result.latencies : result.edgeLatencies
-        list.push(Number(arrival - sent) / 1e6)
-        result.events++
-      } else if (line.includes('"error"')) {
-        const chunk = JSON.parse(line.slice(6)) as { error?: { message?: string } }
-        note(result.errors, `error frame: ${chunk.error?.message}`)
-      }
-    }
-  }
-}
-
-function openStream(
-  agent: Agent,
-  options: LoadOptions,
-  result: LoadResult,
-  steady: Window,
-  onEnd: () => void,
-): ClientRequest {
-  const start = process.hrtime.bigint()
-  const sink = createLineSink(result, steady)
-  let ended = false
-  const finish = (): void => {
-    if (ended) return
-    ended = true
-    onEnd()
-  }
-  const req = request(options.url, {
-    method: 'POST',
-    agent,
-    headers: { 'content-type': 'application/json', ...options.headers },
-  })
-  req.on('response', (res) => {
-    if (res.statusCode !== 200) note(result.errors, `status ${res.statusCode}`)
-    let first = true
-    res.setEncoding('utf8')
-    res.on('data', (text: string) => {
-      const arrival = process.hrtime.bigint()
-      if (first) {
-        first = false
-        result.ttfb.push(Number(arrival - start) / 1e6)
-      }
-      sink(text, arrival)
-    })
-    res.on('end', () => {
-      result.completed++
-      finish()
-    })
-    res.on('error', finish)
-  })
-  req.on('error', (error) => {
-    note(result.errors, error.message)
-    finish()
-  })
-  req.end(BODY)
-  return req
-}
-
-/** Runs C streams to completion (or timeout) and returns every event latency and TTFB. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const result: LoadResult = {
-    latencies: [],
-    edgeLatencies: [],
-    ttfb: [],
-    events: 0,
-    completed: 0,
-    errors: [],
-  }
-  const start = process.hrtime.bigint()
-  const at = (ms: number): bigint => start + BigInt(Math.round(ms * 1e6))
-  const steady: Window = {
-    from: at(options.steadyAfterMs ?? 0),
-    until: options.steadyUntilMs === undefined ? at(Number.MAX_SAFE_INTEGER) : at(options.steadyUntilMs),
-  }
-  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY })
-  const requests: ClientRequest[] = []
+  const errors: string[] = []
+  const steady = new Samples()
+  const edges = new Samples()
+  const ttfb = new Samples()
+  let events = 0
+  let completed = 0
+  globalThis.gc?.()
+  const url = new URL(options.url)
+  const request = requestBytes(url, options.headers ?? {}, BODY)
+  const start = monotonicMs()
+  // Send times of the steady window: every stream open, none closed yet.
+  const from = start + (options.steadyAfterMs ?? 0)
+  const until = options.steadyUntilMs === undefined ? Number.POSITIVE_INFINITY : start + options.steadyUntilMs
+  const closers: (() => void)[] = []
   let ended = 0
   await new Promise<void>((resolve) => {
     const timer = setTimeout(() => {
-      result.errors.push(`timeout: ${options.concurrency - ended} streams still open`)
+      errors.push(`timeout: ${options.concurrency - ended} streams still open`)
       resolve()
     }, options.timeoutMs)
-    const onEnd = (): void => {
-      ended++
-      if (ended === options.concurrency) {
-        clearTimeout(timer)
-        resolve()
-      }
-    }
+    const sink = (opened: number): StreamSink => ({
+      event(sentMs, arrivalMs) {
+        ;(sentMs >= from && sentMs < until ? steady : edges).push(arrivalMs - sentMs)
+        events++
+      },
+      firstByte: (arrivalMs) => ttfb.push(arrivalMs - opened),
+      error: (message) => note(errors, message),
+      end(complete) {
+        if (complete) completed++
+        ended++
+        if (ended === options.concurrency) {
+          clearTimeout(timer)
+          resolve()
+        }
+      },
+    })
     const gap = options.rampMs / options.concurrency
     for (let i = 0; i < options.concurrency; i++) {
-      setTimeout(() => requests.push(openStream(agent, options, result, steady, onEnd)), i * gap)
+      setTimeout(() => closers.push(openTimedStream(url, request, sink(monotonicMs()))), i * gap)
     }
   })
-  for (const req of requests) req.destroy()
-  agent.destroy()
-  return result
+  for (const close of closers) close()
+  return {
+    latencies: steady.toArray(),
+    edgeLatencies: edges.toArray(),
+    ttfb: ttfb.toArray(),
+    events,
+    completed,
+    errors,
+  }
 }
 
 /** Idle streams held open for a memory measurement. */

@@ -1,3 +1,4 @@
+import type { ClientAbort } from './client-abort'
 import type { RelayConfig, UpstreamConfig } from './config'
 import { RelayError } from './errors'
 import type { RelayContext } from './hooks'
@@ -31,12 +32,13 @@ export interface Attempt extends Cancellation {
 
 /**
  * Starts an attempt whose headers must arrive within `timeoutMs`. The client's
- * abort is linked by one listener; the attempt itself is a plain object rather
+ * abort (./client-abort.ts) is linked by one callback; the attempt itself is a plain object rather
  * than an AbortController (plus `AbortSignal.any`), which cost measurably per
  * request at a thousand streams.
  */
-export function startAttempt(parent: AbortSignal, timeoutMs: number, onTimeout: () => void): Attempt {
+export function startAttempt(parent: ClientAbort, timeoutMs: number, onTimeout: () => void): Attempt {
   let cancel: (() => void) | null = null
+  let unlink: (() => void) | null = null
   const attempt: Attempt = {
     aborted: false,
     onAbort(callback) {
@@ -45,7 +47,8 @@ export function startAttempt(parent: AbortSignal, timeoutMs: number, onTimeout: 
     },
     abort() {
       clearTimeout(timer)
-      parent.removeEventListener('abort', attempt.abort)
+      unlink?.()
+      unlink = null
       if (attempt.aborted) return
       attempt.aborted = true
       cancel?.()
@@ -58,7 +61,7 @@ export function startAttempt(parent: AbortSignal, timeoutMs: number, onTimeout: 
     attempt.abort()
   }, timeoutMs)
   if (parent.aborted) attempt.abort()
-  else parent.addEventListener('abort', attempt.abort, { once: true })
+  else unlink = parent.onAbort(attempt.abort)
   return attempt
 }
 
@@ -81,7 +84,7 @@ export async function tryUpstreams<T>(
   let lastError: unknown = null
   for (const [index, upstream] of attempts.entries()) {
     let timedOut = false
-    const attempt = startAttempt(ctx.signal, config.idleTimeoutMs, () => {
+    const attempt = startAttempt(ctx.abort, config.idleTimeoutMs, () => {
       timedOut = true
     })
     try {
@@ -91,7 +94,7 @@ export async function tryUpstreams<T>(
       lastError = timedOut
         ? new RelayError(504, 'upstream_timeout', 'Upstream did not answer in time')
         : error
-      if (ctx.signal.aborted) break
+      if (ctx.abort.aborted) break
       const retry = index < attempts.length - 1 && isRetryable(lastError) && mayRetry()
       log.warn('upstream attempt failed', {
         requestId: ctx.requestId,

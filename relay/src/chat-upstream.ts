@@ -74,7 +74,7 @@ export async function streamUpstream(
       () => writer.forwarded === 0,
     )
   } catch (error) {
-    if (ctx.signal.aborted) return
+    if (ctx.abort.aborted) return
     clearTimeout(commitTimer)
     if (writer.committed) writer.fail(error)
     else sendError(res, error)

@@ -4,6 +4,7 @@ import { authenticate } from './auth'
 import { readBody } from './body'
 import { completeUpstream } from './chat-json'
 import { streamUpstream } from './chat-upstream'
+import { ClientAbort } from './client-abort'
 import type { RelayConfig } from './config'
 import { completeDemo, DEMO_MODEL, streamDemo } from './demo'
 import { errorStatus, RelayError } from './errors'
@@ -66,14 +67,17 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
   const user = await authenticate(req, config)
   await checkRate(deps.limiter, user)
   const body = await readValidBody(req, res, config)
-  const controller = new AbortController()
+  const abort = new ClientAbort()
   const ctx: RelayContext = {
     requestId,
     req,
     user,
     body,
     stream: body.stream === true,
-    signal: controller.signal,
+    get signal() {
+      return abort.signal
+    },
+    abort,
     state: {},
   }
   const writer = new SseWriter(res, config.heartbeatMs)
@@ -82,13 +86,13 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
     const shutdown = new RelayError(503, 'relay_shutting_down', 'The relay is restarting, please retry')
     if (writer.committed) writer.fail(shutdown)
     else sendError(res, shutdown)
-    controller.abort()
+    abort.abort()
   })
   res.on('close', () => {
     deps.active.delete(res)
     writer.stopHeartbeat()
     // The client left before the answer ended: stop the upstream now (it bills by the token).
-    if (!res.writableFinished) controller.abort()
+    if (!res.writableFinished) abort.abort()
     const demo = body.model === DEMO_MODEL || !config.upstream
     log.info('chat', {
       requestId,
@@ -120,7 +124,7 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
       )
     }
   } catch (error) {
-    if (ctx.signal.aborted) return
+    if (abort.aborted) return
     if (writer.committed) writer.fail(error)
     else sendError(res, error)
   } finally {

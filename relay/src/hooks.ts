@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ClientAbort } from './client-abort'
 import type { RelayConfig } from './config'
 
 /** Who is calling, as established by `authenticate` or a static token. */
@@ -37,7 +38,9 @@ export interface RelayContext {
   /** Whether the client asked for a stream. */
   stream: boolean
   /** Aborted when the client goes away or the stream ends. */
-  signal: AbortSignal
+  readonly signal: AbortSignal
+  /** The same abort without an AbortSignal (what the relay itself listens to; cheaper per request). */
+  readonly abort: ClientAbort
   /** Scratch space for hooks (kept per request). */
   state: Record<string, unknown>
 }
