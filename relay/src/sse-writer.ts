@@ -7,8 +7,6 @@ const LF = 0x0a
 const CR = 0x0d
 /** The zero-length chunk that ends a chunked body (no trailers). */
 const LAST_CHUNK = Buffer.from('0\r\n\r\n')
-/** ASCII of the lower-case hex digits, for chunk sizes. */
-const HEX = Buffer.from('0123456789abcdef', 'latin1')
 
 /** Headers of every committed stream: no caching, no transformation, no proxy buffering. */
 export const SSE_HEADERS = {
@@ -164,15 +162,12 @@ export class SseWriter {
     }
     if (socket.destroyed) return true
     if (!this.chunked) return socket.write(bytes)
-    // `<size in hex>\r\n<bytes>\r\n`, the size written digit by digit (no string per event).
-    const n = bytes.length
-    let digits = 1
-    while (digits < 8 && n >>> (4 * digits) !== 0) digits++
-    const frame = carve(digits + n + 4)
-    for (let i = digits - 1, v = n; i >= 0; i--, v >>>= 4) frame[i] = HEX[v & 15]!
-    frame[digits] = CR
-    frame[digits + 1] = LF
-    bytes.copy(frame, digits + 2)
+    const size = bytes.length.toString(16)
+    const frame = carve(size.length + bytes.length + 4)
+    frame.write(size, 0, 'latin1')
+    frame[size.length] = CR
+    frame[size.length + 1] = LF
+    bytes.copy(frame, size.length + 2)
     frame[frame.length - 2] = CR
     frame[frame.length - 1] = LF
     return socket.write(frame)
