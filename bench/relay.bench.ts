@@ -3,8 +3,10 @@
  * first byte, at 1, 100 and 1,000 concurrent streams, against the emitter directly and
  * against nginx as a plain streaming proxy, all in the same run; then resident memory
  * per idle open stream. Emitter, relay and nginx each run in their own process; the load
- * generator runs here. At 1,000 streams an extra row, relay-2w, runs the relay as two cluster
- * workers (RELAY_WORKERS=2, CPU summed over the processes); the targets judge the single process.
+ * generator runs here. At 1,000 streams two extra rows: relay-2w runs the relay as two cluster
+ * workers (RELAY_WORKERS=2, CPU summed over the processes), and node-floor is a bare Node TCP
+ * forwarder (bench/relay/node-floor.ts), the least any Node relay can cost, so the relay's tail
+ * can be told apart from the runtime's. The targets judge the single relay process.
  * Prints a table, then one JSON line last.
  */
 import { cpus, loadavg } from 'node:os'
@@ -21,7 +23,7 @@ import {
   waitQuiet,
 } from './relay/phases'
 import { type Child, firstJsonLine, httpJson, spawnTsx } from './relay/procs'
-import { RELAY_TOKEN, startRelay } from './relay/relay-process'
+import { RELAY_TOKEN, startNodeFloor, startRelay } from './relay/relay-process'
 import { type Added, added, HEADER, round, type Summary, summarize, summaryRow } from './relay/report'
 
 // c=1 gets more events so its p99 is a percentile, not the single worst event. Streams are opened
@@ -83,7 +85,12 @@ function latencyTable(
     const relayAdded = by.direct && by.relay ? added(runsOf('relay'), runsOf('direct')) : undefined
     // The cluster row (RELAY_WORKERS=2) is extra information; the targets judge the single process.
     const relay2wAdded = by.direct && by['relay-2w'] ? added(runsOf('relay-2w'), runsOf('direct')) : undefined
-    Object.assign(entry, { nginxAdded, relayAdded, relay2wAdded })
+    const floorAdded =
+      by.direct && by['node-floor'] ? added(runsOf('node-floor'), runsOf('direct')) : undefined
+    Object.assign(entry, { nginxAdded, relayAdded, relay2wAdded, floorAdded })
+    if (nginxAdded && floorAdded) {
+      entry.floorRatioP99VsNginx = round(floorAdded.p99 / Math.max(nginxAdded.p99, RATIO_FLOOR_MS))
+    }
     if (nginxAdded && relayAdded) {
       entry.ratioP99VsNginx = round(relayAdded.p99 / Math.max(nginxAdded.p99, RATIO_FLOOR_MS))
     }
@@ -97,8 +104,11 @@ function latencyTable(
         : `${name} n/a`
     }
     const cluster = entry.relay2wAdded ? `; ${show('relay2wAdded')}` : ''
+    const floor = entry.floorAdded
+      ? `; ${show('floorAdded')}, ratio p99 ${entry.floorRatioP99VsNginx ?? 'n/a'}`
+      : ''
     console.log(
-      `added at ${c} streams: ${show('relayAdded')}; ${show('nginxAdded')}; ratio p99 ${entry.ratioP99VsNginx ?? 'n/a'}${cluster}`,
+      `added at ${c} streams: ${show('relayAdded')}; ${show('nginxAdded')}; ratio p99 ${entry.ratioP99VsNginx ?? 'n/a'}${cluster}${floor}`,
     )
   }
 
@@ -161,6 +171,14 @@ async function main(): Promise<Record<string, unknown>> {
     const pid = relay2w.child.pid
     targets.push({ name: 'relay-2w', url: relay2w.url, headers: auth, pid: () => pid, only: [1000] })
   }
+  // The floor of any Node relay, at 1,000 streams only, as an extra row.
+  const floor = await startNodeFloor(emitterPort)
+  if (typeof floor === 'string') notices.push(`node-floor skipped: ${floor}`)
+  else {
+    children.push(floor.child)
+    const pid = floor.child.pid
+    targets.push({ name: 'node-floor', url: floor.url, pid: () => pid, only: [1000] })
+  }
   for (const notice of notices) console.log(notice)
 
   // Warm-up at full size: JIT, and connection pools (the relay's and nginx's upstream keepalive)
@@ -181,6 +199,7 @@ async function main(): Promise<Record<string, unknown>> {
 
   const latency = latencyTable(runs, targets)
   if (typeof relay2w !== 'string') await relay2w.child.stop()
+  if (typeof floor !== 'string') await floor.child.stop()
 
   const memory: Record<string, IdleMemory> = {}
   if (typeof nginx !== 'string') {

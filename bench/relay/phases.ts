@@ -9,9 +9,9 @@ import { round } from './report'
 /** The endpoint every target serves. */
 export const PATH = '/v1/chat/completions'
 
-/** Where the load goes: the emitter itself, nginx or the relay. */
+/** Where the load goes: the emitter itself, nginx, the relay, or an extra row (see relay.bench.ts). */
 export interface Target {
-  name: 'direct' | 'nginx' | 'relay' | 'relay-2w'
+  name: 'direct' | 'nginx' | 'relay' | 'relay-2w' | 'node-floor'
   url: string
   /** Only these concurrencies (all when absent): extra rows that would lengthen the run. */
   only?: number[]

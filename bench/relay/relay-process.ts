@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { buildRelay, RELAY_NODE_FLAGS } from '../../relay/build'
-import { type Child, freePort, mergedEnv, waitForPort, wrap } from './procs'
+import { type Child, firstJsonLine, freePort, mergedEnv, ROOT, waitForPort, wrap } from './procs'
 
 /** Bearer token the bench presents (auth on, as in production, so its cost is measured). */
 export const RELAY_TOKEN = 'bench-token'
@@ -55,6 +55,22 @@ export async function startRelay(
     return `relay did not start: ${(error as Error).message}`
   }
   return { url: `http://127.0.0.1:${port}`, child }
+}
+
+/**
+ * Starts bench/relay/node-floor.ts (a bare TCP forwarder) under the relay's Node flags in front of
+ * 127.0.0.1:upstreamPort; returns its URL and process, or why it cannot.
+ */
+export async function startNodeFloor(upstreamPort: number): Promise<RelayProcess | string> {
+  const args = [...RELAY_NODE_FLAGS, '--import', 'tsx', 'bench/relay/node-floor.ts', String(upstreamPort)]
+  const child = wrap(spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }))
+  try {
+    const { port } = await firstJsonLine<{ port: number }>(child)
+    return { url: `http://127.0.0.1:${port}`, child }
+  } catch (error) {
+    await child.stop()
+    return `node floor did not start: ${(error as Error).message}`
+  }
 }
 
 let built: Promise<string> | null = null

@@ -100,7 +100,7 @@ export function added(proxy: LoadResult[], direct: LoadResult[]): Added {
 /** One aligned table row. */
 export function row(cells: (string | number)[]): string {
   const text = (cell: string | number): string => (Number.isNaN(cell) ? '-' : String(cell))
-  return cells.map((cell, i) => (i === 0 ? text(cell).padEnd(8) : text(cell).padStart(11))).join(' ')
+  return cells.map((cell, i) => (i === 0 ? text(cell).padEnd(10) : text(cell).padStart(11))).join(' ')
 }
 
 /** Table header matching `summaryRow`. */
