@@ -2,7 +2,7 @@ import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
 import type { UpstreamConfig } from './config'
 import { RelayError } from './errors'
-import { ExchangeError, post } from './http1/client'
+import { ExchangeError, post, type RequestCancellation } from './http1/client'
 import type { UpstreamStream } from './http1/upstream-stream'
 import { redact } from './log'
 
@@ -24,11 +24,8 @@ function parsedUrl(href: string): URL {
   return url
 }
 
-/** Aborts an upstream request: `onAbort` runs its callback once, at once if already aborted. */
-export interface Cancellation {
-  readonly aborted: boolean
-  onAbort(callback: () => void): void
-}
+/** Aborts an upstream request: the HTTP client's own cancellation, which attempts implement. */
+export type Cancellation = RequestCancellation
 
 function abortError(): Error {
   return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' })
