@@ -1,4 +1,4 @@
-import type { ChatUpdate } from '../stream'
+import type { ChatUpdate } from '../stream/index'
 import { continueAnswer, regenerateAnswer, stopAnswer } from './answer'
 import { editLastUserMessage, sendMessage } from './send'
 import { normalizeTitle } from './title'

@@ -1,4 +1,4 @@
-import type { ChatUsage } from '../stream'
+import type { ChatUsage } from '../stream/index'
 
 /** Who wrote a message. The system prompt is not stored in conversations. */
 export type MessageRole = 'user' | 'assistant'

@@ -1,4 +1,4 @@
-import type { ChatUpdate } from '../stream'
+import type { ChatUpdate } from '../stream/index'
 import { closeReasoning, withMessageAt } from './messages'
 import type { Conversation, Message, MessageError } from './types'
 

@@ -1,6 +1,6 @@
-import type { ChatUpdate } from '../stream'
-import { createChatDecoder } from '../stream'
 import { readError, readUsage } from '../stream/chat-fields'
+import type { ChatUpdate } from '../stream/index'
+import { createChatDecoder } from '../stream/index'
 import { CLIENT_MESSAGES } from './http-error'
 import { textToBytes } from './text'
 

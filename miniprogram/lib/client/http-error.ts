@@ -1,4 +1,4 @@
-import type { ChatUpdate } from '../stream'
+import type { ChatUpdate } from '../stream/index'
 import { hasChinese, headerValue } from './text'
 
 /** The error update the client emits. */

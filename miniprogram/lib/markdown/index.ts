@@ -14,7 +14,7 @@
 import type { CodeBlock } from './types'
 
 export { parseMarkdown } from './document'
-export { fenceLanguage, highlight, highlightLine, normalizeLang } from './highlight'
+export { fenceLanguage, highlight, highlightLine, normalizeLang } from './highlight/index'
 export { createIncrementalMarkdown, type IncrementalMarkdown, type MarkdownUpdate } from './incremental'
 export { parseInline, previewInline } from './inline'
 export { spansText } from './spans'

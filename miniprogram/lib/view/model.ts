@@ -1,4 +1,4 @@
-import type { Conversation, Message } from '../chat'
+import type { Conversation, Message } from '../chat/index'
 import { finishedText } from '../markdown/finished'
 import type { Block } from '../markdown/types'
 import { diffInto, type Patch } from './diff'

@@ -1,4 +1,4 @@
-import { canContinue, type Message, reasoningLabel } from '../chat'
+import { canContinue, type Message, reasoningLabel } from '../chat/index'
 import type { Block } from '../markdown/types'
 import type { MessageView } from './types'
 

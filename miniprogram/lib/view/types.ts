@@ -1,4 +1,4 @@
-import type { MessageRole, MessageStatus } from '../chat'
+import type { MessageRole, MessageStatus } from '../chat/index'
 import type { Block } from '../markdown/types'
 
 /**

@@ -1,4 +1,4 @@
-import { fenceLanguage, type HlState, highlightLine } from '../highlight'
+import { fenceLanguage, type HlState, highlightLine } from '../highlight/index'
 import { closesFence, indentChars } from '../lines'
 import type { Block, Token } from '../types'
 import type { Context, OpenBlock } from './open'

@@ -1,4 +1,4 @@
-import type { LineCache } from '../highlight'
+import type { LineCache } from '../highlight/index'
 import type { Leading } from '../lines'
 
 export type { LineCache }
