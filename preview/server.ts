@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { extname, join, normalize } from 'node:path'
+import { extname, join, normalize, sep } from 'node:path'
 import { DEFAULT_SETTINGS } from '../miniprogram/services/settings'
 import { buildBundle, MINIPROGRAM } from './build'
 import { INDEX_HTML, PREVIEW_CSS } from './page'
@@ -13,8 +13,8 @@ export const DEFAULT_RELAY_URL = DEFAULT_SETTINGS.relayUrl
 export interface PreviewOptions {
   /** Default 5173 (PREVIEW_PORT); 0 picks a free port. */
   port?: number
-  /** Where the app should send chat requests (the relay `npm start` or a test started). */
-  relayUrl?: string
+  /** Where the app should send chat requests (the relay `npm start` or a test started); a function when it is known only later. */
+  relayUrl?: string | (() => string)
   /** Mini program folder to serve (default miniprogram/; tests use a small fixture app for built-ins). */
   root?: string
 }
@@ -36,14 +36,45 @@ const TYPES: Record<string, string> = {
 }
 
 /**
+ * The file a request path names inside `root`; undefined when it would leave `root` (a sibling
+ * folder such as `miniprogram_x` shares the prefix, so containment needs the separator), `'bad'`
+ * when the path is not valid percent-encoding.
+ */
+export function imagePath(root: string, urlPath: string): string | undefined | 'bad' {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(urlPath)
+  } catch {
+    return 'bad'
+  }
+  if (decoded.includes('\0')) return 'bad'
+  const file = normalize(join(root, decoded))
+  return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : undefined
+}
+
+/**
  * Serves the preview on 127.0.0.1: index.html (phone frame), /bundle.js (the mini program rebuilt from
  * miniprogram/ on every load, so a reload shows edits), /config.js (relay URL) and images of miniprogram/.
  */
 export function startPreview(opts: PreviewOptions = {}): Promise<PreviewServer> {
-  const config = { relayUrl: opts.relayUrl ?? DEFAULT_RELAY_URL, defaultRelayUrl: DEFAULT_RELAY_URL }
+  const relayUrl = opts.relayUrl ?? DEFAULT_RELAY_URL
+  const config = () => ({
+    relayUrl: typeof relayUrl === 'function' ? relayUrl() : relayUrl,
+    defaultRelayUrl: DEFAULT_RELAY_URL,
+  })
   const root = opts.root ?? MINIPROGRAM
   let pending: Promise<string> | null = null
   const server = createServer((req, res) => {
+    try {
+      handle(req, res)
+    } catch (error) {
+      // Whatever a request holds, it never ends the process (npm start also runs the relay's supervisor).
+      console.error('[preview] request failed:', error instanceof Error ? error.message : error)
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      res.end()
+    }
+  })
+  function handle(req: IncomingMessage, res: ServerResponse) {
     const path = new URL(req.url ?? '/', 'http://x').pathname
     const send = (status: number, type: string, body: string | Buffer) => {
       res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' })
@@ -56,7 +87,7 @@ export function startPreview(opts: PreviewOptions = {}): Promise<PreviewServer> 
       return send(
         200,
         'text/javascript; charset=utf-8',
-        `window.__PREVIEW_CONFIG__ = ${JSON.stringify(config)}\n`,
+        `window.__PREVIEW_CONFIG__ = ${JSON.stringify(config())}\n`,
       )
     }
     if (path === '/bundle.js') {
@@ -78,8 +109,9 @@ export function startPreview(opts: PreviewOptions = {}): Promise<PreviewServer> 
       return
     }
     const type = TYPES[extname(path).toLowerCase()]
-    const file = normalize(join(root, decodeURIComponent(path)))
-    if (type && file.startsWith(root)) {
+    const file = imagePath(root, path)
+    if (file === 'bad') return send(400, 'text/plain; charset=utf-8', 'Bad request')
+    if (type && file) {
       readFile(file).then(
         (buf) => send(200, type, buf),
         () => send(404, 'text/plain; charset=utf-8', 'Not found'),
@@ -87,7 +119,7 @@ export function startPreview(opts: PreviewOptions = {}): Promise<PreviewServer> 
       return
     }
     send(404, 'text/plain; charset=utf-8', 'Not found')
-  })
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port ?? 5173, '127.0.0.1', () => {

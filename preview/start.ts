@@ -1,24 +1,25 @@
-import { loadConfig } from '../relay/src/config'
-import { createRelay } from '../relay/src/server'
+import { superviseRelay } from './relay-process'
 import { startPreview } from './server'
 
 /**
- * `npm start`: the relay (demo model unless UPSTREAM_BASE_URL is set; PORT, default 8787) in this process,
- * plus the preview (PREVIEW_PORT, default 5173) whose app talks to that relay.
+ * `npm start`: the relay (demo model unless UPSTREAM_BASE_URL is set; PORT, default 8787) as a
+ * supervised child process, plus the preview (PREVIEW_PORT, default 5173) whose app talks to it.
  */
 async function main(): Promise<void> {
-  const previewPort = Number(process.env.PREVIEW_PORT ?? 5173)
-  const config = loadConfig(process.env)
-  const relay = await createRelay(config)
-  const preview = await startPreview({ port: previewPort, relayUrl: relay.url })
-  // The preview page is another origin: let it call the relay unless CORS was configured explicitly
-  // (the relay reads this list on every request, so adding the real port now is enough).
-  if (process.env.RELAY_CORS_ORIGINS === undefined) {
-    config.corsOrigins.push(`http://127.0.0.1:${preview.port}`, `http://localhost:${preview.port}`)
-  }
-  console.log(
-    `\n  中转服务（relay）：${relay.url}${config.upstream ? '' : '  （演示模型 demo，无需 API Key）'}`,
-  )
+  let relayUrl = () => `http://127.0.0.1:${process.env.PORT ?? 8787}`
+  const preview = await startPreview({
+    port: Number(process.env.PREVIEW_PORT ?? 5173),
+    relayUrl: () => relayUrl(),
+  })
+  // The preview page is another origin: let it call the relay unless CORS was configured explicitly.
+  const origins = `http://127.0.0.1:${preview.port},http://localhost:${preview.port}`
+  const relay = await superviseRelay({
+    ...process.env,
+    RELAY_CORS_ORIGINS: process.env.RELAY_CORS_ORIGINS ?? origins,
+  })
+  relayUrl = relay.url
+  const demo = process.env.UPSTREAM_BASE_URL ? '' : '  （演示模型 demo，无需 API Key）'
+  console.log(`\n  中转服务（relay）：${relay.url()}${demo}`)
   console.log(`  浏览器预览：      ${preview.url}\n`)
   const stop = () => {
     Promise.all([preview.close(), relay.close()]).then(

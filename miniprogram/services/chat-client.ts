@@ -1,6 +1,5 @@
 import {
   bytesToText,
-  CLIENT_MESSAGES,
   concatBytes,
   describeHttpError,
   describeRequestFail,
@@ -8,6 +7,7 @@ import {
   parseCompletionBody,
   responseBytes,
 } from '../lib/client/index'
+import { errorMessage, localizeError } from '../lib/errors/index'
 import { toBytes } from '../lib/stream/bytes'
 import type { ChatUpdate } from '../lib/stream/index'
 import { createChatDecoder } from '../lib/stream/index'
@@ -20,7 +20,7 @@ export interface ChatRequestOptions {
   body: object
   /** Access token, sent as `Authorization: Bearer …` when set. */
   token?: string
-  /** Receives deltas, then exactly one `done` or `error`, and nothing after it. */
+  /** Receives deltas, then exactly one `done` or `error` (its message in Chinese), and nothing after it. */
   onUpdate(update: ChatUpdate): void
   /** Streaming only: fail when no body byte arrives this long after sending (default 30 s). */
   firstByteTimeoutMs?: number
@@ -89,12 +89,13 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
       finished = true
       cleanup()
     }
-    opts.onUpdate(update)
+    // Relay frames and provider errors may be English; the user reads Chinese.
+    opts.onUpdate(update.type === 'error' ? localizeError(update) : update)
   }
 
   function failWith(code: 'first_byte_timeout' | 'idle_timeout'): void {
     if (finished) return
-    emit({ type: 'error', code, message: CLIENT_MESSAGES[code] })
+    emit({ type: 'error', code, message: errorMessage(code) })
     task?.abort()
   }
 
@@ -176,7 +177,7 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
     })
   } catch {
     // An invalid URL (or a platform refusing the call) throws synchronously on some base libraries.
-    emit({ type: 'error', code: 'network', message: CLIENT_MESSAGES.network })
+    emit({ type: 'error', code: 'network', message: errorMessage('network') })
   }
   if (task && !finished) {
     task.onHeadersReceived(onHeaders)
@@ -186,7 +187,7 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   return {
     abort() {
       if (finished) return
-      emit({ type: 'error', code: 'aborted', message: CLIENT_MESSAGES.aborted })
+      emit({ type: 'error', code: 'aborted', message: errorMessage('aborted') })
       task?.abort()
     },
   }

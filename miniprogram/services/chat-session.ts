@@ -207,7 +207,11 @@ export class ChatSession {
     }
     this.setConversation(next)
     this.scheduler.flushNow()
-    if (startsAnswer) this.startAnswer()
+    if (startsAnswer) {
+      // The question is saved before any answer byte: WeChat may kill the app at any moment.
+      this.persist()
+      this.startAnswer()
+    }
     return true
   }
 

@@ -1,6 +1,7 @@
-import { CLIENT_MESSAGES, describeHttpError, describeRequestFail } from '../lib/client/index'
+import { describeHttpError, describeRequestFail } from '../lib/client/index'
 import { parseModelList } from '../lib/client/models'
 import { normalizeRelayUrl } from '../lib/client/settings-rules'
+import { errorMessage } from '../lib/errors/index'
 
 /** Small requests of the settings page: they should answer fast or not at all. */
 const TIMEOUT_MS = 10_000
@@ -27,7 +28,7 @@ function get(url: string, token: string | undefined): Promise<GetResult> {
         fail: (err) => reject(new Error(describeRequestFail(err?.errMsg, false).message)),
       })
     } catch {
-      reject(new Error(CLIENT_MESSAGES.network))
+      reject(new Error(errorMessage('network')))
     }
   })
 }
@@ -49,7 +50,7 @@ export async function fetchModels(relayUrl: string, token: string): Promise<stri
   const result = await get(`${normalizeRelayUrl(relayUrl)}/v1/models`, token || undefined)
   if (result.status < 200 || result.status >= 300) throw refused(result)
   const models = parseModelList(result.data)
-  if (!models) throw new Error(CLIENT_MESSAGES.bad_response)
+  if (!models) throw new Error(errorMessage('bad_response'))
   return models
 }
 
@@ -85,7 +86,7 @@ export async function testConnection(relayUrl: string, token: string): Promise<C
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'unauthorized')
-      return { ok: false, message: `已连接中转服务，但${CLIENT_MESSAGES.unauthorized}` }
+      return { ok: false, message: `已连接中转服务，但${errorMessage('unauthorized')}` }
     return { ok: false, message: (error as Error).message }
   }
 }

@@ -11,6 +11,9 @@ import {
 /** Key of the conversation list (summaries + sizes, so listing never reads every conversation). */
 export const INDEX_KEY = 'conv:index'
 
+/** What a save that cannot find room says (the conversation stays as it was last saved). */
+const STORAGE_FULL = '存储空间不足，无法保存对话'
+
 /** Key of one conversation. */
 export function conversationKey(id: string): string {
   return `conv:${id}`
@@ -62,27 +65,41 @@ export function loadConversation(id: string): Conversation | null {
  */
 export function saveConversation(conversation: Conversation): SaveResult {
   const fitted = fitConversation(conversation)
-  const others = readIndex().filter((entry) => entry.id !== conversation.id)
+  const stored = readIndex()
+  const previous = stored.find((entry) => entry.id === conversation.id)
+  const others = stored.filter((entry) => entry.id !== conversation.id)
   const entry: IndexEntry = { ...summarizeConversation(fitted.conversation), bytes: fitted.bytes }
   const plan = planStorage([...others, entry], {
     keep: [conversation.id],
     otherBytes: storedSize(others) + 4096,
   })
   const evicted = new Set(plan.evict)
-  for (const id of plan.evict) removeKey(conversationKey(id))
-  let index = [entry, ...others.filter((other) => !evicted.has(other.id))]
+  let kept = others.filter((other) => !evicted.has(other.id))
+  // From the first removal on, the index is rewritten whatever happens, so it never lists a
+  // conversation that is gone; the one being saved keeps its old entry until its new version is in.
+  let saved = false
   try {
-    wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
-  } catch {
-    // The estimate was off (other keys, platform overhead): free the oldest conversation and try once more.
-    const oldest = sortNewestFirst(index.filter((e) => e.id !== conversation.id)).pop()
-    if (!oldest) throw new Error('存储空间不足，无法保存对话')
-    removeKey(conversationKey(oldest.id))
-    evicted.add(oldest.id)
-    index = index.filter((e) => e.id !== oldest.id)
-    wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
+    for (const id of plan.evict) removeKey(conversationKey(id))
+    try {
+      wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
+    } catch {
+      // The estimate was off (other keys, platform overhead): free the oldest conversation and try once more.
+      const oldest = sortNewestFirst(kept).pop()
+      if (!oldest) throw new Error(STORAGE_FULL)
+      removeKey(conversationKey(oldest.id))
+      evicted.add(oldest.id)
+      kept = kept.filter((e) => e.id !== oldest.id)
+      try {
+        wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
+      } catch {
+        throw new Error(STORAGE_FULL)
+      }
+    }
+    saved = true
+  } finally {
+    const current = saved ? entry : previous
+    wx.setStorageSync(INDEX_KEY, current ? [current, ...kept] : kept)
   }
-  wx.setStorageSync(INDEX_KEY, index)
   return { evicted: [...evicted], trimmed: fitted.droppedMessages > 0 || fitted.truncated }
 }
 

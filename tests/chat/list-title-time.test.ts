@@ -1,5 +1,4 @@
 import {
-  BLOCKED_NOTICE,
   createConversation,
   DEFAULT_TITLE,
   formatRelativeTime,
@@ -13,6 +12,7 @@ import {
   titleFromText,
   truncateChars,
 } from '../../miniprogram/lib/chat'
+import { BLOCKED_NOTICE } from '../../miniprogram/lib/errors/index'
 import { conversationWith, stream } from './helpers'
 
 describe('titles', () => {

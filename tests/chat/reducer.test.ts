@@ -1,12 +1,11 @@
 import {
-  ABORTED_CODE,
-  BLOCKED_NOTICE,
   canContinue,
   createConversation,
   DEFAULT_TITLE,
   reduceConversation,
   streamingMessage,
 } from '../../miniprogram/lib/chat'
+import { BLOCKED_NOTICE, UNCHECKED_NOTICE } from '../../miniprogram/lib/errors/index'
 import { asked, conversationWith, last, stream } from './helpers'
 
 describe('send and stream', () => {
@@ -164,10 +163,35 @@ describe('errors', () => {
     expect(message.reasoningStartedAt).toBeUndefined()
   })
 
+  test('seccheck_unavailable hides the text like content_blocked (it was never checked)', () => {
+    const conv = stream(start(), 'a', [
+      { type: 'delta', reasoning: '思考', content: '未经检查' },
+      { type: 'error', message: '内容安全检查暂时不可用', code: 'seccheck_unavailable' },
+    ])
+    expect(last(conv)).toMatchObject({
+      status: 'blocked',
+      content: '',
+      error: { message: UNCHECKED_NOTICE, code: 'seccheck_unavailable' },
+    })
+    expect(last(conv).reasoning).toBeUndefined()
+  })
+
+  test.each(['upstream_timeout', 'upstream_disconnected', 'relay_shutting_down', 'overloaded'])(
+    "the relay's mid-stream %s after some text is an interruption, continuable",
+    (code) => {
+      const conv = stream(start(), 'a', [
+        { type: 'delta', content: '一半' },
+        { type: 'error', message: '回答中断', code },
+      ])
+      expect(last(conv)).toMatchObject({ status: 'interrupted', content: '一半', error: { code } })
+      expect(canContinue(last(conv))).toBe(true)
+    },
+  )
+
   test('an aborted error (abort without stop) is a stop, not a failure', () => {
     const conv = stream(start(), 'a', [
       { type: 'delta', content: '部分' },
-      { type: 'error', message: '已停止生成', code: ABORTED_CODE },
+      { type: 'error', message: '已停止生成', code: 'aborted' },
     ])
     expect(last(conv)).toMatchObject({ status: 'stopped', content: '部分' })
     expect(last(conv).error).toBeUndefined()

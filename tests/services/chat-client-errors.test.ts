@@ -101,14 +101,44 @@ describe('startChatRequest: refused requests become one readable error', () => {
   test('a relay 5xx with a Chinese message shows it with the status', async () => {
     const { updates } = await runRequest({
       status: 503,
-      body: relayError('内容安全检查暂时不可用，请稍后再试', 'seccheck_unavailable'),
+      body: relayError('上游模型维护中，请稍后再试', 'upstream_unreachable'),
     })
     expect(terminal(updates)).toEqual({
       type: 'error',
       code: 'server',
       status: 503,
-      message: '内容安全检查暂时不可用，请稍后再试（HTTP 503）',
+      message: '上游模型维护中，请稍后再试（HTTP 503）',
     })
+  })
+
+  test('seccheck_unavailable keeps its code, so the page treats it like content_blocked', async () => {
+    const { updates } = await runRequest({
+      status: 503,
+      body: relayError('content security is unavailable', 'seccheck_unavailable'),
+    })
+    expect(terminal(updates)).toEqual({
+      type: 'error',
+      code: 'seccheck_unavailable',
+      status: 503,
+      message: '内容安全检查暂时不可用，请稍后再试',
+    })
+  })
+
+  test('an English error frame mid-stream reaches the page in Chinese, keeping its code', async () => {
+    const frame = 'data: {"error":{"message":"upstream went silent","code":"upstream_timeout"}}\n\n'
+    const body = `data: {"choices":[{"delta":{"content":"半句话"}}]}\n\n${frame}`
+    const { updates } = await runRequest({ body })
+    expect(terminal(updates)).toEqual({
+      type: 'error',
+      code: 'upstream_timeout',
+      message: '上游模型长时间没有响应，回答中断',
+    })
+  })
+
+  test('an unknown English error reads as the generic Chinese text', async () => {
+    const body = 'data: {"error":{"message":"Something odd happened","code":"odd_thing"}}\n\n'
+    const { updates } = await runRequest({ body })
+    expect(terminal(updates)).toEqual({ type: 'error', code: 'odd_thing', message: '服务出错，请稍后重试' })
   })
 
   test('a 400 with an English relay message says so after a Chinese label', async () => {

@@ -121,6 +121,23 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     expect(reborn.querySelector('.action-continue')).toBeTruthy()
   })
 
+  test('the question is stored as soon as it is sent, before any answer byte (a kill loses nothing)', async () => {
+    world = createWorld()
+    world.answers[0] = { body: loadTranscript('openai-basic'), stallBeforeHeaders: true }
+    const page = mountChat()
+    await sendText(page, '还没回答就被杀掉')
+    expect(page.data.streaming).toBe(true)
+    const snapshot = new Map(world.wx.storage)
+    page.detach()
+    world.wx.uninstall()
+
+    world = createWorld({}, snapshot)
+    const reborn = mountChat()
+    expect(texts(reborn, '.bubble')).toEqual(['还没回答就被杀掉'])
+    expect(lastStatus(reborn)).toBe('error')
+    expect(reborn.querySelector('.action-retry, .action-regenerate')).toBeTruthy()
+  })
+
   test('hidden page: no setData while hidden, everything that arrived is shown on show', async () => {
     world = createWorld()
     world.answers[0] = { body: loadTranscript('markdown-long'), chunkSizes: 1200, delayMs: 5 }

@@ -87,4 +87,20 @@ describe('storage service', () => {
     notifySaveResult(result)
     expect((wxHandle.recorded.showToast as { title: string }[])[0]!.title).toContain('已删除最早的消息')
   })
+
+  test('a save that fails even after evicting leaves no index entry pointing at a deleted conversation', () => {
+    for (let i = 0; i < 3; i++) saveConversation(big(`old${i}`, 10, 1000 + i))
+    saveConversation(big('mine', 10, 1500))
+    // The platform refuses every write of this conversation (its estimate was off, storage is full).
+    const setStorageSync = wxHandle.wx.setStorageSync as (key: string, value: unknown) => void
+    wxHandle.wx.setStorageSync = (key: string, value: unknown) => {
+      if (key === 'conv:mine') throw new Error('setStorageSync:fail exceed storage max size 10Mb')
+      setStorageSync(key, value)
+    }
+    expect(() => saveConversation(big('mine', 20, 2000))).toThrow('存储空间不足')
+    for (const { id } of listConversations()) expect(loadConversation(id)).not.toBeNull()
+    // Its older stored version is still readable, and still listed.
+    expect(listConversations().map((c) => c.id)).toContain('mine')
+    expect(loadConversation('mine')).toEqual(big('mine', 10, 1500))
+  })
 })

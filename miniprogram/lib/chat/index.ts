@@ -33,4 +33,4 @@ export {
 export { formatRelativeTime } from './time'
 export { DEFAULT_TITLE, normalizeTitle, TITLE_MAX_CHARS, titleFromText, truncateChars } from './title'
 export type { Conversation, Message, MessageError, MessageRole, MessageStatus } from './types'
-export { ABORTED_CODE, applyUpdate, BLOCKED_NOTICE, CONTENT_BLOCKED_CODE, INTERRUPTION_CODES } from './update'
+export { applyUpdate } from './update'

@@ -1,6 +1,6 @@
+import { hiddenNotice } from '../errors/index'
 import { truncateChars } from './title'
 import type { Conversation } from './types'
-import { BLOCKED_NOTICE } from './update'
 
 /** What the conversation list (and the storage index key) keeps per conversation. */
 export interface ConversationSummary {
@@ -31,7 +31,7 @@ export function plainPreview(markdown: string, max = PREVIEW_MAX_CHARS): string 
 export function previewText(conversation: Conversation): string {
   for (let i = conversation.messages.length - 1; i >= 0; i--) {
     const message = conversation.messages[i]!
-    if (message.status === 'blocked') return BLOCKED_NOTICE
+    if (message.status === 'blocked') return message.error?.message ?? hiddenNotice(message.error?.code)
     const text = plainPreview(message.content)
     if (text !== '') return text
   }

@@ -1,29 +1,7 @@
+import { hiddenNotice, hidesAnswer, isInterruption, isStop } from '../errors/index'
 import type { ChatUpdate } from '../stream/index'
 import { closeReasoning, withMessageAt } from './messages'
 import type { Conversation, Message, MessageError } from './types'
-
-/** Shown instead of an answer that content security refused. */
-export const BLOCKED_NOTICE = '该回答未通过内容安全检查，已隐藏'
-
-/**
- * Error codes that mean "the connection broke", not "the request was refused".
- * An answer that already has text and fails with one of these becomes
- * `interrupted` (continuable). The chat client reports `network`, `timeout`,
- * `idle_timeout` and `background` (the app was hidden); the decoder `interrupted`.
- */
-export const INTERRUPTION_CODES: readonly string[] = [
-  'interrupted',
-  'network',
-  'timeout',
-  'idle_timeout',
-  'background',
-]
-
-/** The chat client's code for a request the user stopped: not a failure. */
-export const ABORTED_CODE = 'aborted'
-
-/** The code content security uses (relay error frame or 4xx body). */
-export const CONTENT_BLOCKED_CODE = 'content_blocked'
 
 function withDelta(message: Message, update: { content?: string; reasoning?: string }, now: number): Message {
   let next = message
@@ -44,14 +22,19 @@ function withError(message: Message, update: Extract<ChatUpdate, { type: 'error'
   if (update.status !== undefined) error.status = update.status
   const closed = closeReasoning(message, now)
   // Reached only when the page aborted without dispatching `stop` first: same outcome, no error shown.
-  if (update.code === ABORTED_CODE) return { ...closed, status: 'stopped' }
-  if (update.code === CONTENT_BLOCKED_CODE) {
-    // The text must not stay visible (nor be sent back as context): drop it and the reasoning.
+  if (isStop(update.code)) return { ...closed, status: 'stopped' }
+  if (hidesAnswer(update.code)) {
+    // Refused or never checked: the text must not stay visible, be stored, or be sent back as
+    // context. Drop it and the reasoning.
     const { reasoning: _r, reasoningStartedAt: _s, reasoningMs: _m, ...rest } = closed
-    return { ...rest, content: '', status: 'blocked', error: { ...error, message: BLOCKED_NOTICE } }
+    return {
+      ...rest,
+      content: '',
+      status: 'blocked',
+      error: { ...error, message: hiddenNotice(update.code) },
+    }
   }
-  const broken = update.code !== undefined && INTERRUPTION_CODES.includes(update.code)
-  const status = broken && closed.content !== '' ? 'interrupted' : 'error'
+  const status = isInterruption(update.code) && closed.content !== '' ? 'interrupted' : 'error'
   return { ...closed, status, error }
 }
 

@@ -1,11 +1,11 @@
+import { errorMessage } from '../errors/index'
 import { readError, readUsage } from '../stream/chat-fields'
 import type { ChatUpdate } from '../stream/index'
 import { createChatDecoder } from '../stream/index'
-import { CLIENT_MESSAGES } from './http-error'
 import { textToBytes } from './text'
 
 function badResponse(status?: number): ChatUpdate {
-  const update: ChatUpdate = { type: 'error', code: 'bad_response', message: CLIENT_MESSAGES.bad_response }
+  const update: ChatUpdate = { type: 'error', code: 'bad_response', message: errorMessage('bad_response') }
   if (status !== undefined) update.status = status
   return update
 }

@@ -1,4 +1,5 @@
-import { CLIENT_MESSAGES, type ErrorUpdate } from './http-error'
+import { errorMessage } from '../errors/index'
+import type { ErrorUpdate } from './http-error'
 
 /**
  * A WeChat's `request` fail → error update. `request:fail interrupted` (or any
@@ -8,11 +9,11 @@ import { CLIENT_MESSAGES, type ErrorUpdate } from './http-error'
 export function describeRequestFail(errMsg: string | undefined, appHidden: boolean): ErrorUpdate {
   const text = (errMsg ?? '').toLowerCase()
   if (appHidden || text.includes('interrupted')) {
-    return { type: 'error', code: 'background', message: CLIENT_MESSAGES.background }
+    return { type: 'error', code: 'background', message: errorMessage('background') }
   }
   if (text.includes('timeout') || text.includes('timed out')) {
-    return { type: 'error', code: 'timeout', message: CLIENT_MESSAGES.timeout }
+    return { type: 'error', code: 'timeout', message: errorMessage('timeout') }
   }
-  if (/\babort/.test(text)) return { type: 'error', code: 'aborted', message: CLIENT_MESSAGES.aborted }
-  return { type: 'error', code: 'network', message: CLIENT_MESSAGES.network }
+  if (/\babort/.test(text)) return { type: 'error', code: 'aborted', message: errorMessage('aborted') }
+  return { type: 'error', code: 'network', message: errorMessage('network') }
 }

@@ -1,3 +1,4 @@
+import { errorMessage, isKnownCode } from '../errors/index'
 import type { ChatUpdate } from '../stream/index'
 import { hasChinese, headerValue } from './text'
 
@@ -10,23 +11,6 @@ export interface RelayErrorBody {
   code?: string
 }
 
-/** User-facing texts for the client's own error codes. */
-export const CLIENT_MESSAGES = {
-  unauthorized: '访问令牌无效或已过期，请在设置中检查访问令牌',
-  not_found: '中转地址错误（找不到接口），请在设置中检查中转地址',
-  too_large: '消息太长，请缩短内容或减少发送的历史消息条数',
-  rate_limited: '请求太频繁，请稍后再试',
-  content_blocked: '内容未通过安全检查',
-  quota_exceeded: '额度已用完，请稍后再试',
-  bad_response: '服务返回了无法识别的内容，请检查中转地址',
-  first_byte_timeout: '服务器长时间没有响应，请稍后重试',
-  idle_timeout: '长时间没有收到新内容，连接已中断',
-  timeout: '请求超时，请检查网络后重试',
-  network: '网络连接失败，请检查网络后重试',
-  background: '小程序切到了后台，连接已中断',
-  aborted: '已停止生成',
-} as const
-
 /**
  * Relay codes that say more than the status and that the page reacts to (hide
  * the answer, offer no retry…): passed through instead of mapped by status.
@@ -37,6 +21,7 @@ export const PASS_THROUGH_CODES: readonly string[] = [
   'insufficient_quota',
   'model_not_found',
   'context_length_exceeded',
+  'seccheck_unavailable',
 ]
 
 /** Reads `{"error":{"message","code"|"type"}}`, `{"error":"text"}` or `{"message"}`; anything else is nothing. */
@@ -84,12 +69,12 @@ function byStatus(
 ): ErrorUpdate {
   const s = status ?? 0
   if (s === 401 || s === 403)
-    return { type: 'error', code: 'unauthorized', message: CLIENT_MESSAGES.unauthorized }
-  if (s === 404) return { type: 'error', code: 'not_found', message: CLIENT_MESSAGES.not_found }
-  if (s === 413) return { type: 'error', code: 'too_large', message: CLIENT_MESSAGES.too_large }
+    return { type: 'error', code: 'unauthorized', message: errorMessage('unauthorized') }
+  if (s === 404) return { type: 'error', code: 'not_found', message: errorMessage('not_found') }
+  if (s === 413) return { type: 'error', code: 'too_large', message: errorMessage('too_large') }
   if (s === 429) {
     const message =
-      retryAfter !== undefined ? `请求太频繁，请 ${retryAfter} 秒后再试` : CLIENT_MESSAGES.rate_limited
+      retryAfter !== undefined ? `请求太频繁，请 ${retryAfter} 秒后再试` : errorMessage('rate_limited')
     return { type: 'error', code: 'rate_limited', message }
   }
   if (s >= 500) {
@@ -123,11 +108,12 @@ export function describeHttpError(
   const retryAfter = retryAfterSeconds(headerValue(headers, 'retry-after'), now)
   let update: ErrorUpdate
   if (relay.code && PASS_THROUGH_CODES.includes(relay.code) && status !== 401) {
-    const known = CLIENT_MESSAGES[relay.code as keyof typeof CLIENT_MESSAGES] as string | undefined
     const message =
       relay.message && hasChinese(relay.message)
         ? relay.message
-        : (known ?? byStatus(status, relay, retryAfter).message)
+        : isKnownCode(relay.code)
+          ? errorMessage(relay.code)
+          : byStatus(status, relay, retryAfter).message
     update = { type: 'error', code: relay.code, message }
   } else {
     update = byStatus(status, relay, retryAfter)

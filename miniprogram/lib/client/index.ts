@@ -7,7 +7,6 @@ export { parseCompletionBody } from './completion'
 export { describeRequestFail } from './fail'
 export type { ErrorUpdate, RelayErrorBody } from './http-error'
 export {
-  CLIENT_MESSAGES,
   describeHttpError,
   PASS_THROUGH_CODES,
   parseRelayError,

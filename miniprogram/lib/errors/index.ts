@@ -1,0 +1,14 @@
+/** Error codes, their Chinese texts and what they do to an answer: the app's one vocabulary of errors. */
+export type { ChatErrorCode } from './codes'
+export {
+  BLOCKED_NOTICE,
+  errorMessage,
+  GENERIC_MESSAGE,
+  hiddenNotice,
+  hidesAnswer,
+  isInterruption,
+  isKnownCode,
+  isStop,
+  UNCHECKED_NOTICE,
+} from './codes'
+export { localizeError } from './localize'
