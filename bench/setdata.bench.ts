@@ -8,11 +8,10 @@
  * Target: the largest single setData stays under 4 KB.
  */
 import { type Conversation, createConversation, reduceConversation } from '../miniprogram/lib/chat/index'
-import { createIncrementalMarkdown, parseMarkdown } from '../miniprogram/lib/markdown/index'
+import { parseMarkdown } from '../miniprogram/lib/markdown/index'
 import {
   ChatViewModel,
   createFlushScheduler,
-  type MarkdownEngine,
   messageView,
   type Patch,
   patchSize,
@@ -21,7 +20,6 @@ import {
 const TOKENS = 2000
 const TOKEN_INTERVAL_MS = 20
 const LIMIT_BYTES = 4096
-const markdown: MarkdownEngine = { parse: parseMarkdown, createIncremental: createIncrementalMarkdown }
 
 /** A long, realistic answer: prose, a list, a 60-line code block and a 20-row table. */
 function longAnswer(): string {
@@ -163,7 +161,7 @@ function stream(tokens: string[], onToken: (conv: Conversation, i: number) => vo
 /** Our path: view model + merge scheduler (what the chat page runs). */
 function measureOurs(tokens: string[], merge: boolean): Traffic & { ms: number } {
   const traffic: Traffic = { calls: 0, bytes: 0, maxBytes: 0 }
-  const model = new ChatViewModel(markdown)
+  const model = new ChatViewModel()
   const sim = simulatedClock()
   const scheduler = createFlushScheduler(
     () => {

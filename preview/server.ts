@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { extname, join, normalize, sep } from 'node:path'
-import { DEFAULT_SETTINGS } from '../miniprogram/services/settings'
+import { DEFAULT_SETTINGS } from '../miniprogram/lib/settings/index'
 import { buildBundle, MINIPROGRAM } from './build'
 import { INDEX_HTML, PREVIEW_CSS } from './page'
 

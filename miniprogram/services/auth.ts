@@ -1,4 +1,7 @@
+import { errorMessage } from '../lib/errors/index'
+import { normalizeRelayUrl } from '../lib/settings/index'
 import type { ChatUpdate } from '../lib/stream/index'
+import { createUpdateGate } from '../lib/stream/update-gate'
 import { startChatRequest } from './chat-client'
 
 /** Storage key of the relay session obtained through wx.login. */
@@ -28,15 +31,6 @@ const pending = new Map<string, Promise<string | null>>()
 /** Relays whose login route is missing (a development relay without auth): don't ask again until a 401. */
 const unsupported = new Set<string>()
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '')
-}
-
-/** `<relay>/v1/chat/completions` → `<relay>`; any other URL is taken as the relay itself. */
-export function relayBaseOf(url: string): string {
-  return trimSlash(url.replace(/\/v1\/chat\/completions\/?$/, ''))
-}
-
 /** The stored session for this relay if it is still comfortably valid. */
 export function readSession(relayUrl: string, now = Date.now()): StoredSession | null {
   let raw: unknown
@@ -47,7 +41,11 @@ export function readSession(relayUrl: string, now = Date.now()): StoredSession |
   }
   if (!raw || typeof raw !== 'object') return null
   const s = raw as Partial<StoredSession>
-  if (typeof s.token !== 'string' || typeof s.expiresAt !== 'number' || s.relayUrl !== trimSlash(relayUrl)) {
+  if (
+    typeof s.token !== 'string' ||
+    typeof s.expiresAt !== 'number' ||
+    s.relayUrl !== normalizeRelayUrl(relayUrl)
+  ) {
     return null
   }
   return s.expiresAt - EXPIRY_MARGIN_MS > now ? (s as StoredSession) : null
@@ -125,7 +123,7 @@ async function login(relayUrl: string): Promise<string | null> {
  * rejects when WeChat or the relay refuses the login. `force` ignores the stored session.
  */
 export function ensureLogin(relayUrl: string, force = false): Promise<string | null> {
-  const base = trimSlash(relayUrl)
+  const base = normalizeRelayUrl(relayUrl)
   if (!force) {
     const stored = readSession(base)
     if (stored) return Promise.resolve(stored.token)
@@ -145,12 +143,15 @@ export function ensureLogin(relayUrl: string, force = false): Promise<string | n
  */
 export function startAuthorizedChatRequest(opts: AuthorizedChatOptions): { abort(): void } {
   if (opts.token) return startChatRequest(opts)
-  const relayUrl = relayBaseOf(opts.url)
+  const relayUrl = normalizeRelayUrl(opts.url)
+  // A retried request and an abort during the re-login are more ways to end: one gate for all.
+  const out = createUpdateGate(opts.onUpdate)
   let current: { abort(): void } | null = null
   let stopped = false
   let retried = false
 
-  const finishAborted = (): void => opts.onUpdate({ type: 'error', message: '已停止生成', code: 'aborted' })
+  const finishAborted = (): void =>
+    out.emit({ type: 'error', message: errorMessage('aborted'), code: 'aborted' })
 
   const run = (token: string | null): void => {
     if (stopped) return
@@ -169,18 +170,18 @@ export function startAuthorizedChatRequest(opts: AuthorizedChatOptions): { abort
           ensureLogin(relayUrl, true).then(
             (fresh) => {
               if (fresh) run(fresh)
-              else if (!stopped) opts.onUpdate(u)
+              else if (!stopped) out.emit(u)
             },
             () => {
-              if (!stopped) opts.onUpdate({ ...u, message: LOGIN_FAILED })
+              if (!stopped) out.emit({ ...u, message: LOGIN_FAILED })
             },
           )
           return
         }
         // The settings page has no token to fix here: say it is the WeChat login that failed.
         if (u.type === 'error' && u.code === 'unauthorized' && retried)
-          opts.onUpdate({ ...u, message: LOGIN_FAILED })
-        else opts.onUpdate(u)
+          out.emit({ ...u, message: LOGIN_FAILED })
+        else out.emit(u)
       },
     })
   }

@@ -1,16 +1,14 @@
+import { errorMessage, localizeError } from '../lib/errors/index'
 import {
-  bytesToText,
-  concatBytes,
   describeHttpError,
   describeRequestFail,
   headerValue,
   parseCompletionBody,
-  responseBytes,
-} from '../lib/client/index'
-import { errorMessage, localizeError } from '../lib/errors/index'
-import { toBytes } from '../lib/stream/bytes'
+} from '../lib/response/index'
+import { bytesToText, concatBytes, responseBytes, toBytes } from '../lib/stream/bytes'
 import type { ChatUpdate } from '../lib/stream/index'
 import { createChatDecoder } from '../lib/stream/index'
+import { createUpdateGate } from '../lib/stream/update-gate'
 
 /** Options of one chat request (the contract other code builds against). */
 export interface ChatRequestOptions {
@@ -55,7 +53,6 @@ function isOk(status: number): boolean {
  */
 export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   const streaming = opts.streaming !== false
-  let finished = false
   let appHidden = false
   let gotChunk = false
   /** Read the body whole (an error, or a non-streaming answer) instead of decoding it as it comes. */
@@ -83,18 +80,15 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
     if (typeof task?.offHeadersReceived === 'function') task.offHeadersReceived(onHeaders)
   }
 
-  function emit(update: ChatUpdate): void {
-    if (finished) return
-    if (update.type !== 'delta') {
-      finished = true
-      cleanup()
-    }
-    // Relay frames and provider errors may be English; the user reads Chinese.
-    opts.onUpdate(update.type === 'error' ? localizeError(update) : update)
-  }
+  // Relay frames and provider errors may be English; the user reads Chinese.
+  const gate = createUpdateGate(
+    (update) => opts.onUpdate(update.type === 'error' ? localizeError(update) : update),
+    cleanup,
+  )
+  const emit = gate.emit
 
   function failWith(code: 'first_byte_timeout' | 'idle_timeout'): void {
-    if (finished) return
+    if (gate.closed) return
     emit({ type: 'error', code, message: errorMessage(code) })
     task?.abort()
   }
@@ -117,7 +111,7 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   }
 
   function onHeaders(res: WechatMiniprogram.RequestTaskOnHeadersReceivedListenerResult): void {
-    if (finished) return
+    if (gate.closed) return
     headers = res.header
     if (typeof res.statusCode === 'number') status = res.statusCode
     const type = headerValue(res.header, 'content-type')
@@ -126,7 +120,7 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   }
 
   function onChunk(res: WechatMiniprogram.OnChunkReceivedListenerResult): void {
-    if (finished || !res || !res.data) return
+    if (gate.closed || !res || !res.data) return
     if (!gotChunk && firstByteTimer !== undefined) {
       clearTimeout(firstByteTimer)
       firstByteTimer = undefined
@@ -139,7 +133,7 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   }
 
   function onSuccess(res: WechatMiniprogram.RequestSuccessCallbackResult): void {
-    if (finished) return
+    if (gate.closed) return
     const finalStatus = typeof res.statusCode === 'number' ? res.statusCode : status
     const finalHeaders = res.header ?? headers
     const body = gotChunk ? concatBytes(kept) : responseBytes(res.data)
@@ -172,21 +166,21 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
       timeout: opts.timeoutMs ?? DEFAULT_REQUEST_MS,
       success: onSuccess,
       fail: (err) => {
-        if (!finished) emit(describeRequestFail(err?.errMsg, appHidden))
+        if (!gate.closed) emit(describeRequestFail(err?.errMsg, appHidden))
       },
     })
   } catch {
     // An invalid URL (or a platform refusing the call) throws synchronously on some base libraries.
     emit({ type: 'error', code: 'network', message: errorMessage('network') })
   }
-  if (task && !finished) {
+  if (task && !gate.closed) {
     task.onHeadersReceived(onHeaders)
     if (streaming && typeof task.onChunkReceived === 'function') task.onChunkReceived(onChunk)
   }
 
   return {
     abort() {
-      if (finished) return
+      if (gate.closed) return
       emit({ type: 'error', code: 'aborted', message: errorMessage('aborted') })
       task?.abort()
     },

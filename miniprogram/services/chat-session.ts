@@ -1,9 +1,8 @@
 import {
-  buildRequestMessages,
   type ChatAction,
   type Conversation,
   createConversation,
-  lastUserIndex,
+  planChatRequest,
   reduceConversation,
   streamingMessage,
 } from '../lib/chat/index'
@@ -12,7 +11,6 @@ import {
   ChatViewModel,
   createFlushScheduler,
   type FlushScheduler,
-  type MarkdownEngine,
   type Patch,
   splitPatch,
 } from '../lib/view/index'
@@ -20,9 +18,7 @@ import { startAuthorizedChatRequest } from './auth'
 import { canStream } from './platform'
 import { loadSettings } from './settings'
 import { loadConversation, notifySaveResult, saveConversation } from './storage'
-
-/** Character budget of one request's messages (system prompt included). */
-export const REQUEST_MAX_CHARS = 24_000
+import { toast } from './ui'
 
 /** Shown on an answer left streaming by a previous run of the app (WeChat killed it mid-answer). */
 export const RECOVERED_MESSAGE = '上次回答被中断'
@@ -41,37 +37,21 @@ function newId(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`
 }
 
-/** Page data the session owns besides `messages`. */
-interface Meta {
-  streaming: boolean
-  empty: boolean
-  /** Index of the last user message (the one that can be edited), -1 when none. */
-  lastUserIndex: number
-  title: string
-  conversationId: string
-}
-
 /**
- * One open conversation on the chat page: dispatches user actions through the
- * lib/chat reducer, runs the request, turns state changes into merged,
- * path-based setData patches (lib/view) and persists. The page only wires
- * events to it and hands it `render`.
+ * One open conversation on the chat page: user actions go through the lib/chat reducer, the
+ * answer through the chat client, and every state reaches the page as merged, path-based patches
+ * from one view model (lib/view). It also saves: when a question is sent, when an answer ends,
+ * and when the app or page is hidden (WeChat may kill it then).
  */
 export class ChatSession {
   conversation: Conversation
-  private readonly model: ChatViewModel
+  private readonly model = new ChatViewModel()
   private readonly scheduler: FlushScheduler
   private request: { abort(): void } | null = null
-  private meta: Meta | null = null
-  /** App.onHide listener: WeChat may kill a hidden app, so the partial answer is saved right away. */
   private readonly onAppHide = () => this.hide()
   private readonly onAppShow = () => this.show()
 
-  constructor(
-    private readonly render: (patch: Patch) => void,
-    markdown: MarkdownEngine,
-  ) {
-    this.model = new ChatViewModel(markdown)
+  constructor(private readonly render: (patch: Patch) => void) {
     this.scheduler = createFlushScheduler(() => this.flush(), {
       now: () => Date.now(),
       setTimer: (fn, ms) => setTimeout(fn, ms),
@@ -95,7 +75,6 @@ export class ChatSession {
     this.conversation = stored ? recover(stored) : createConversation(newId('c'), Date.now())
     this.model.reset()
     this.model.apply(this.conversation)
-    this.meta = null
     this.scheduler.flushNow()
   }
 
@@ -131,11 +110,18 @@ export class ChatSession {
     this.persist()
   }
 
-  /** Renames the conversation. */
-  rename(title: string): boolean {
-    const ok = this.act({ type: 'rename', title, now: Date.now() }, false)
-    if (ok) this.persist()
-    return ok
+  /** The text of the last user message (what 编辑 puts back into the input). */
+  lastQuestion(): string | undefined {
+    for (let i = this.conversation.messages.length - 1; i >= 0; i--) {
+      const message = this.conversation.messages[i]
+      if (message?.role === 'user') return message.content
+    }
+    return undefined
+  }
+
+  /** The answer text of message `index`, for copying. */
+  messageText(index: number): string | undefined {
+    return this.conversation.messages[index]?.content
   }
 
   /** Expands or collapses the reasoning panel of message `index`. */
@@ -156,6 +142,26 @@ export class ChatSession {
     this.scheduler.show()
   }
 
+  /** Saves the conversation (once it has messages) and tells the user what had to be trimmed. */
+  persist(): void {
+    if (this.conversation.messages.length === 0) return
+    try {
+      notifySaveResult(saveConversation(this.conversation))
+    } catch (error) {
+      toast(error instanceof Error ? error.message : '保存失败')
+    }
+  }
+
+  /** The page goes away: save and release. */
+  dispose(): void {
+    if (this.streaming) this.persist()
+    this.abort()
+    this.scheduler.dispose()
+    live.delete(this)
+    if (typeof wx.offAppHide === 'function') wx.offAppHide(this.onAppHide)
+    if (typeof wx.offAppShow === 'function') wx.offAppShow(this.onAppShow)
+  }
+
   /**
    * Picks up what the conversations page changed while this page was hidden: a rename is
    * adopted, and a deleted conversation is replaced by a new one — otherwise the next save
@@ -174,33 +180,13 @@ export class ChatSession {
     this.scheduler.flushNow()
   }
 
-  /** Saves the conversation (once it has messages) and tells the user what had to be trimmed. */
-  persist(): void {
-    if (this.conversation.messages.length === 0) return
-    try {
-      notifySaveResult(saveConversation(this.conversation))
-    } catch (error) {
-      wx.showToast({ title: error instanceof Error ? error.message : '保存失败', icon: 'none' })
-    }
-  }
-
-  /** The page goes away: save and release. */
-  dispose(): void {
-    if (this.streaming) this.persist()
-    this.abort()
-    this.scheduler.dispose()
-    live.delete(this)
-    if (typeof wx.offAppHide === 'function') wx.offAppHide(this.onAppHide)
-    if (typeof wx.offAppShow === 'function') wx.offAppShow(this.onAppShow)
-  }
-
   private act(action: ChatAction, startsAnswer: boolean): boolean {
     let next: Conversation
     try {
       next = reduceConversation(this.conversation, action)
     } catch (error) {
       if (error instanceof RangeError) {
-        wx.showToast({ title: error.message, icon: 'none' })
+        toast(error.message)
         return false
       }
       throw error
@@ -223,26 +209,14 @@ export class ChatSession {
   private startAnswer(): void {
     const answer = streamingMessage(this.conversation)
     if (!answer) return
-    const settings = loadSettings()
-    const streaming = canStream()
-    const context = buildRequestMessages(this.conversation, {
-      systemPrompt: settings.systemPrompt,
-      maxMessages: settings.maxMessages,
-      maxChars: REQUEST_MAX_CHARS,
-    })
-    const body = {
-      model: settings.model,
-      messages: context.messages,
-      temperature: settings.temperature,
-      stream: streaming,
-    }
-    if (context.truncatedUserMessage) wx.showToast({ title: '消息过长，已省略中间部分', icon: 'none' })
+    const plan = planChatRequest(this.conversation, loadSettings(), canStream())
+    if (plan.notice) toast(plan.notice)
     try {
       this.request = startAuthorizedChatRequest({
-        url: `${settings.relayUrl.replace(/\/+$/, '')}/v1/chat/completions`,
-        body,
-        token: settings.token || undefined,
-        streaming,
+        url: plan.url,
+        body: plan.body,
+        token: plan.token,
+        streaming: plan.streaming,
         onUpdate: (update) => this.onUpdate(answer.id, update),
       })
     } catch (error) {
@@ -271,19 +245,8 @@ export class ChatSession {
   }
 
   private flush(): void {
-    const patch = this.model.flush() ?? {}
-    const conversation = this.conversation
-    const meta: Meta = {
-      streaming: this.streaming,
-      empty: conversation.messages.length === 0,
-      lastUserIndex: lastUserIndex(conversation),
-      title: conversation.title,
-      conversationId: conversation.id,
-    }
-    for (const key of Object.keys(meta) as (keyof Meta)[]) {
-      if (this.meta?.[key] !== meta[key]) patch[key] = meta[key]
-    }
-    this.meta = meta
+    const patch = this.model.flush()
+    if (!patch) return
     // Normally one setData; a burst bigger than PATCH_MAX_CHARS goes as several small ones.
     for (const piece of splitPatch(patch)) this.render(piece)
   }

@@ -1,7 +1,7 @@
-import { describeHttpError, describeRequestFail } from '../lib/client/index'
-import { parseModelList } from '../lib/client/models'
-import { normalizeRelayUrl } from '../lib/client/settings-rules'
 import { errorMessage } from '../lib/errors/index'
+import { parseModelList } from '../lib/openai/index'
+import { describeHttpError, describeRequestFail } from '../lib/response/index'
+import { normalizeRelayUrl } from '../lib/settings/index'
 
 /** Small requests of the settings page: they should answer fast or not at all. */
 const TIMEOUT_MS = 10_000

@@ -3,17 +3,8 @@ import {
   DEFAULT_SETTINGS,
   normalizeSettings,
   type Settings,
-  type SettingsValidation,
   validateSettings,
-} from '../lib/client/settings-rules'
-
-export {
-  DEFAULT_SETTINGS,
-  normalizeRelayUrl,
-  normalizeSettings,
-  validateSettings,
-} from '../lib/client/settings-rules'
-export type { Settings, SettingsValidation }
+} from '../lib/settings/index'
 
 /** Storage key of the settings. */
 export const SETTINGS_KEY = 'settings'

@@ -3,10 +3,12 @@ import {
   type ConversationSummary,
   fitConversation,
   planStorage,
+  reduceConversation,
   sortNewestFirst,
   storedSize,
   summarizeConversation,
 } from '../lib/chat/index'
+import { toast } from './ui'
 
 /** Key of the conversation list (summaries + sizes, so listing never reads every conversation). */
 export const INDEX_KEY = 'conv:index'
@@ -114,11 +116,19 @@ export function deleteConversation(id: string): void {
 
 /** Tells the user what a save gave up, if anything (a toast: never blocks the chat). */
 export function notifySaveResult(result: SaveResult): void {
-  if (result.evicted.length > 0) {
-    wx.showToast({ title: `存储空间不足，已删除 ${result.evicted.length} 个最早的对话`, icon: 'none' })
-  } else if (result.trimmed) {
-    wx.showToast({ title: '对话过长，已删除最早的消息', icon: 'none' })
-  }
+  if (result.evicted.length > 0) toast(`存储空间不足，已删除 ${result.evicted.length} 个最早的对话`)
+  else if (result.trimmed) toast('对话过长，已删除最早的消息')
+}
+
+/**
+ * Renames a stored conversation (the conversations page). Its `updatedAt` stays: a rename does
+ * not make an old conversation the newest.
+ * @throws Error with a Chinese message when it is gone or cannot be saved.
+ */
+export function renameConversation(id: string, title: string): void {
+  const conversation = loadConversation(id)
+  if (!conversation) throw new Error('对话不存在')
+  saveConversation(reduceConversation(conversation, { type: 'rename', title, now: conversation.updatedAt }))
 }
 
 function removeKey(key: string): void {

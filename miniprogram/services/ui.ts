@@ -8,7 +8,7 @@ export function copyText(text: string, notice = '已复制'): void {
   wx.setClipboardData({ data: text, success: () => wx.showToast({ title: notice, icon: 'none' }) })
 }
 
-/** A short, non-blocking notice. */
+/** A short notice that never blocks the chat (errors of saving, trimmed requests…). */
 export function toast(title: string): void {
   wx.showToast({ title, icon: 'none' })
 }
@@ -41,17 +41,16 @@ export function promptText(title: string, value: string): Promise<string | null>
   })
 }
 
-/** Opens another page. */
+/** Pages go through here so a test double of `wx` sees every navigation. */
 export function navigate(url: string): void {
   wx.navigateTo({ url })
 }
 
-/** Back to the previous page. */
 export function goBack(): void {
   wx.navigateBack({ delta: 1 })
 }
 
-/** Sets the navigation bar title. */
+/** The conversation's title lives only in the navigation bar (the page has no title row). */
 export function setTitle(title: string): void {
   try {
     wx.setNavigationBarTitle({ title })

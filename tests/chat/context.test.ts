@@ -81,7 +81,7 @@ describe('buildRequestMessages', () => {
 
   test('a retried answer is requested for the same user message', () => {
     let conv = conversationWith(['问'])
-    conv = reduceConversation(conv, { type: 'retry', assistantId: 'r', now: 5000 })
+    conv = reduceConversation(conv, { type: 'regenerate', assistantId: 'r', now: 5000 })
     expect(buildRequestMessages(conv, big).messages).toEqual([{ role: 'user', content: '问' }])
   })
 

@@ -240,11 +240,11 @@ describe('stop, regenerate, retry, continue, edit, rename', () => {
 
   test('retry after an error works like regenerate; not while streaming', () => {
     let conv = asked()
-    expect(() => reduceConversation(conv, { type: 'retry', assistantId: 'b', now: 1 })).toThrow(
+    expect(() => reduceConversation(conv, { type: 'regenerate', assistantId: 'b', now: 1 })).toThrow(
       '没有可以重新生成的回答',
     )
     conv = stream(conv, 'a', [{ type: 'error', message: '网络', code: 'network' }])
-    const retried = reduceConversation(conv, { type: 'retry', assistantId: 'b', now: 2 })
+    const retried = reduceConversation(conv, { type: 'regenerate', assistantId: 'b', now: 2 })
     expect(last(retried)).toMatchObject({ id: 'b', status: 'streaming', content: '' })
     expect(last(retried).error).toBeUndefined()
   })

@@ -43,7 +43,7 @@ async function startSampling(p: Page): Promise<void> {
     w.__samples = []
     w.__sampling = true
     const tick = () => {
-      const all = document.querySelectorAll('.msg-assistant .answer')
+      const all = document.querySelectorAll('[class*="--msg-assistant"] [class*="--answer"]')
       const last = all[all.length - 1] as HTMLElement | undefined
       w.__samples.push(last?.textContent.length ?? 0)
       if (w.__sampling) requestAnimationFrame(tick)
@@ -86,11 +86,13 @@ test('an answer streams in over many frames, then shows a code block and a table
   // Streaming, not one paint: many distinct partial lengths were on screen before the final one.
   const partial = new Set(samples.filter((n) => n > 0 && n < final))
   expect(partial.size).toBeGreaterThanOrEqual(5)
-  const code = page.locator('.msg-assistant [class*="md-codeblock"]').last()
+  const code = page.locator('[class*="--msg-assistant"] [class*="md-codeblock"]').last()
   await expect(code.textContent()).resolves.toContain('export function debounce')
-  const table = page.locator('.msg-assistant [class*="md-table"]').last()
+  const table = page.locator('[class*="--msg-assistant"] [class*="md-table"]').last()
   await expect(table.textContent()).resolves.toMatch(/防抖[\s\S]*节流/)
-  await expect(page.locator('.msg-user .bubble').last().textContent()).resolves.toBe('写一个防抖函数')
+  await expect(page.locator('[class*="--msg-user"] [class*="--bubble"]').last().textContent()).resolves.toBe(
+    '写一个防抖函数',
+  )
   // Nobody scrolled: the list followed the stream to the very end (the reasoning panel collapsing and the
   // typing indicator going away shrink the content — that is not the user scrolling up).
   expect(await listGap(page)).toBeLessThanOrEqual(2)
@@ -108,8 +110,8 @@ test('stop mid-answer keeps the partial answer and aborts the relay stream', asy
   const before = stack.ends.length
   await ask(page, '再写一个节流函数，并解释区别')
   await answerLongerThan(page, 30)
-  await page.locator('button.btn-stop').click()
-  await page.locator('button.btn-send').waitFor()
+  await page.locator('button[class*="--btn-stop"]').click()
+  await page.locator('button[class*="--btn-send"]').waitFor()
   const partial = await lastAnswerText(page)
   expect(partial.length).toBeGreaterThan(30)
   await page.waitForTimeout(400)
@@ -120,10 +122,15 @@ test('stop mid-answer keeps the partial answer and aborts the relay stream', asy
 })
 
 test('regenerate replaces the last answer with a new complete one', async () => {
-  const assistants = await page.locator('.msg-assistant').count()
+  const assistants = await page.locator('[class*="--msg-assistant"]').count()
   const before = stack.ends.length
-  await page.locator('.msg-assistant').last().locator('.action-regenerate, .action-retry').first().click()
-  await page.locator('button.btn-stop').waitFor()
+  await page
+    .locator('[class*="--msg-assistant"]')
+    .last()
+    .locator('[class*="--action-regenerate"], [class*="--action-retry"]')
+    .first()
+    .click()
+  await page.locator('button[class*="--btn-stop"]').waitFor()
   // A real upward scroll (mouse wheel over the list) while it streams stops following and shows 回到底部.
   // Several ticks: one tick can land in the frame where an already requested auto-scroll is applied.
   await page.mouse.move(187, 300)
@@ -140,33 +147,39 @@ test('regenerate replaces the last answer with a new complete one', async () => 
   // Following resumed: the finished answer ends at the bottom of the list.
   expect(await listGap(page)).toBeLessThanOrEqual(2)
   await expect(page.locator('.to-bottom').count()).resolves.toBe(0)
-  await expect(page.locator('.msg-assistant').count()).resolves.toBe(assistants)
+  await expect(page.locator('[class*="--msg-assistant"]').count()).resolves.toBe(assistants)
   expect((await relayEnds(stack, before + 1)).slice(before)).toEqual([{ aborted: false }])
-  await expect(page.locator('.msg-assistant').last().locator('.action-regenerate').count()).resolves.toBe(1)
+  await expect(
+    page.locator('[class*="--msg-assistant"]').last().locator('[class*="--action-regenerate"]').count(),
+  ).resolves.toBe(1)
 })
 
 test('edit and resend replaces the last question and its answer', async () => {
-  const users = await page.locator('.msg-user').count()
-  await page.locator('.msg-user').last().locator('.action-edit').click()
-  await expect(page.locator('textarea.input').inputValue()).resolves.toBe('再写一个节流函数，并解释区别')
+  const users = await page.locator('[class*="--msg-user"]').count()
+  await page.locator('[class*="--msg-user"]').last().locator('[class*="--action-edit"]').click()
+  await expect(page.locator('chat-input textarea').inputValue()).resolves.toBe('再写一个节流函数，并解释区别')
   await ask(page, '用一句话解释节流')
   await answerFinished(page)
-  await expect(page.locator('.msg-user').count()).resolves.toBe(users)
-  await expect(page.locator('.msg-user .bubble').last().textContent()).resolves.toBe('用一句话解释节流')
+  await expect(page.locator('[class*="--msg-user"]').count()).resolves.toBe(users)
+  await expect(page.locator('[class*="--msg-user"] [class*="--bubble"]').last().textContent()).resolves.toBe(
+    '用一句话解释节流',
+  )
   expect(tab.errors).toEqual([])
 })
 
 test('the conversation survives a reload', async () => {
   const answer = await lastAnswerText(page)
   await page.reload()
-  await page.locator('.msg-user', { hasText: '用一句话解释节流' }).waitFor()
-  await expect(page.locator('.msg-user .bubble').first().textContent()).resolves.toBe('写一个防抖函数')
+  await page.locator('[class*="--msg-user"]', { hasText: '用一句话解释节流' }).waitFor()
+  await expect(page.locator('[class*="--msg-user"] [class*="--bubble"]').first().textContent()).resolves.toBe(
+    '写一个防抖函数',
+  )
   await expect(lastAnswerText(page)).resolves.toBe(answer)
 })
 
 test('switching conversations through the list', async () => {
   await page.locator('.tool-new').click()
-  await page.locator('.msg-user').first().waitFor({ state: 'detached' })
+  await page.locator('[class*="--msg-user"]').first().waitFor({ state: 'detached' })
   await ask(page, '你好')
   await answerFinished(page)
   await page.locator('.tool-list').click()
@@ -174,8 +187,8 @@ test('switching conversations through the list', async () => {
   await items.nth(1).waitFor()
   await expect(items.count()).resolves.toBe(2)
   await items.filter({ hasText: '防抖' }).click()
-  await page.locator('.msg-user', { hasText: '写一个防抖函数' }).waitFor()
-  await expect(page.locator('.msg-user', { hasText: /^你好$/ }).count()).resolves.toBe(0)
+  await page.locator('[class*="--msg-user"]', { hasText: '写一个防抖函数' }).waitFor()
+  await expect(page.locator('[class*="--msg-user"]', { hasText: /^你好$/ }).count()).resolves.toBe(0)
   expect(tab.errors).toEqual([])
 })
 
@@ -188,7 +201,7 @@ test('renaming a conversation uses the editable modal', async () => {
   await page.locator('.wx-modal-confirm').click()
   await page.locator('.conv-title', { hasText: /^防抖笔记$/ }).waitFor()
   await page.locator('#wx-nav-back').click()
-  await page.locator('.msg-user').first().waitFor()
+  await page.locator('[class*="--msg-user"]').first().waitFor()
   // The open chat adopted the new name (a later save must not bring the old one back).
   await page.locator('#wx-nav-title', { hasText: /^防抖笔记$/ }).waitFor()
   expect(tab.errors).toEqual([])
@@ -197,15 +210,17 @@ test('renaming a conversation uses the editable modal', async () => {
 test('relay down: a readable error with retry, and retry works once it is back', async () => {
   await stack.stopRelay()
   await ask(page, '中继停了会怎样？')
-  const error = page.locator('.msg-assistant').last().locator('.error-text')
+  const error = page.locator('[class*="--msg-assistant"]').last().locator('[class*="--error-text"]')
   await error.waitFor()
   const message = await error.textContent()
   expect(message).toMatch(/[\u4e00-\u9fff]/)
   expect(message).not.toMatch(/undefined|\[object|request:fail/)
   await stack.restartRelay()
-  await page.locator('.msg-assistant').last().locator('.action-retry').click()
+  await page.locator('[class*="--msg-assistant"]').last().locator('[class*="--action-retry"]').click()
   await answerFinished(page)
-  await expect(page.locator('.msg-assistant').last().locator('.error-text').count()).resolves.toBe(0)
+  await expect(
+    page.locator('[class*="--msg-assistant"]').last().locator('[class*="--error-text"]').count(),
+  ).resolves.toBe(0)
   expect((await lastAnswerText(page)).length).toBeGreaterThan(50)
   expect(tab.errors).toEqual([])
 })

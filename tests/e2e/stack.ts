@@ -59,26 +59,26 @@ export async function startStack(delayMs = 15): Promise<Stack> {
 /** Text of the last assistant answer as the user sees it. */
 export function lastAnswerText(page: Page): Promise<string> {
   return page.evaluate(() => {
-    const all = document.querySelectorAll('.msg-assistant .answer')
+    const all = document.querySelectorAll('[class*="--msg-assistant"] [class*="--answer"]')
     return (all[all.length - 1] as HTMLElement | undefined)?.textContent ?? ''
   })
 }
 
 /** Types a question into the chat input and taps 发送. */
 export async function ask(page: Page, question: string): Promise<void> {
-  await page.locator('textarea.input').fill(question)
-  await page.locator('button.btn-send:not([disabled])').click()
+  await page.locator('chat-input textarea').fill(question)
+  await page.locator('button[class*="--btn-send"]:not([disabled])').click()
 }
 
 /** Waits until no answer is streaming and the last answer shows its actions. */
 export async function answerFinished(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
-      const msgs = document.querySelectorAll('.msg-assistant')
+      const msgs = document.querySelectorAll('[class*="--msg-assistant"]')
       const last = msgs[msgs.length - 1]
       return (
-        !document.querySelector('button.btn-stop') &&
-        last?.querySelector('.actions') !== null &&
+        !document.querySelector('button[class*="--btn-stop"]') &&
+        last?.querySelector('[class*="--actions"]') !== null &&
         last !== undefined
       )
     },
@@ -90,7 +90,7 @@ export async function answerFinished(page: Page): Promise<void> {
 /** Waits until the last answer on screen is longer than `chars` characters (it is streaming in). */
 export async function answerLongerThan(page: Page, chars: number): Promise<void> {
   await page.waitForFunction((n) => {
-    const all = document.querySelectorAll('.msg-assistant .answer')
+    const all = document.querySelectorAll('[class*="--msg-assistant"] [class*="--answer"]')
     return ((all[all.length - 1] as HTMLElement | undefined)?.textContent.length ?? 0) > n
   }, chars)
 }

@@ -1,12 +1,11 @@
 import fc from 'fast-check'
-import {
-  codeText,
-  highlight,
-  highlightLine,
-  normalizeLang,
-  parseMarkdown,
-} from '../../miniprogram/lib/markdown'
+import { highlight, highlightLine, normalizeLang, parseMarkdown } from '../../miniprogram/lib/markdown'
 import type { CodeBlock, Token, TokenKind } from '../../miniprogram/lib/markdown/types'
+
+/** The code of a block as its tokens spell it. */
+function codeText(block: CodeBlock): string {
+  return block.lines.map((line) => line.map((t) => t.text).join('')).join('\n')
+}
 
 /** The kind of the first token whose text is exactly `text` on line `line`. */
 function kindOf(lines: Token[][], text: string, line = 0): TokenKind | undefined {
@@ -148,7 +147,7 @@ describe('highlighters', () => {
     )
   })
 
-  test('codeText rebuilds the code of a block for the copy button', () => {
+  test("a code block's tokens spell its code exactly", () => {
     const code = 'def f():\n    return "你好"  # ok\n\nprint(f())'
     const block = parseMarkdown(`\`\`\`python\n${code}\n\`\`\``)[0] as CodeBlock
     expect(codeText(block)).toBe(code)

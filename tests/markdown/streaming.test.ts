@@ -47,10 +47,15 @@ const PIECES = [
   'x',
 ]
 
+/** Indexes whose block is a new object since the previous update (what a view has to resend). */
+function changedIndexes(prev: readonly Block[], next: readonly Block[]): number[] {
+  return next.flatMap((block, i) => (block === prev[i] ? [] : [i]))
+}
+
 /**
  * Feeds `chunks` to a fresh renderer and checks every update: the blocks equal
- * a one-shot parse of the prefix, unchanged blocks keep their identity, and
- * `changed` lists exactly the indexes whose content changed.
+ * a one-shot parse of the prefix, and a block whose content did not change keeps
+ * its identity (so a view that diffs by identity resends only what changed).
  */
 function checkStream(chunks: string[]): void {
   const inc = createIncrementalMarkdown()
@@ -62,15 +67,15 @@ function checkStream(chunks: string[]): void {
     const expected = parseMarkdown(text)
     // JSON first: jest's deep equality is slow in these loops; it runs only to report a difference.
     if (JSON.stringify(r.blocks) !== JSON.stringify(expected)) expect(r.blocks).toEqual(expected)
-    if (r.count !== r.blocks.length) expect(r.count).toBe(r.blocks.length)
-    const changed = new Set(r.changed)
-    for (let i = 0; i < r.count; i++) {
+    const changed = changedIndexes(prev, r.blocks)
+    for (const i of changed) {
       const old = prev[i]
-      const ok = changed.has(i) ? !(old !== undefined && sameTree(old, r.blocks[i])) : r.blocks[i] === old
-      if (!ok) throw new Error(`block ${i} after ${JSON.stringify(text)}: changed=${r.changed} is wrong`)
+      if (old !== undefined && sameTree(old, r.blocks[i]!)) {
+        throw new Error(`block ${i} after ${JSON.stringify(text)}: same content, new object`)
+      }
     }
     // Only the tail changes: the block being typed, and the one it may have just closed.
-    for (const i of r.changed) if (i < prev.length - 2) throw new Error(`block ${i} changed deep inside`)
+    for (const i of changed) if (i < prev.length - 2) throw new Error(`block ${i} changed deep inside`)
     prev = r.blocks
   }
 }
@@ -159,15 +164,21 @@ describe('incremental markdown', () => {
     for (const k of kept) expect(JSON.stringify(k.blocks)).toBe(k.json)
   })
 
-  test('changed lists the last block, or the last two when a block closes and another starts', () => {
+  test('an update renews the last block, or the last two when a block closes and another starts', () => {
     const inc = createIncrementalMarkdown()
-    expect(inc.update('# 标').changed).toEqual([0])
-    expect(inc.update('# 标题').changed).toEqual([0])
-    expect(inc.update('# 标题\n').changed).toEqual([])
-    expect(inc.update('# 标题\n正文 **粗').changed).toEqual([1])
-    const r = inc.update('# 标题\n正文 **粗**体\n\n- 项')
-    expect(r.changed).toEqual([1, 2])
-    expect(r.count).toBe(3)
+    let prev: Block[] = []
+    const step = (text: string): number[] => {
+      const { blocks } = inc.update(text)
+      const changed = changedIndexes(prev, blocks)
+      prev = blocks
+      return changed
+    }
+    expect(step('# 标')).toEqual([0])
+    expect(step('# 标题')).toEqual([0])
+    expect(step('# 标题\n')).toEqual([])
+    expect(step('# 标题\n正文 **粗')).toEqual([1])
+    expect(step('# 标题\n正文 **粗**体\n\n- 项')).toEqual([1, 2])
+    expect(prev).toHaveLength(3)
   })
 
   test('half-written constructs while streaming', () => {
@@ -209,28 +220,29 @@ describe('incremental markdown', () => {
 
   test('a list or quote stays open over blank lines until a non-continuation block starts', () => {
     const inc = createIncrementalMarkdown()
-    inc.update('- 一\n\n')
-    expect(inc.update('- 一\n\n  继续').changed).toEqual([0])
+    const first = inc.update('- 一\n\n').blocks
+    const second = inc.update('- 一\n\n  继续').blocks
+    expect(changedIndexes(first, second)).toEqual([0])
     const r = inc.update('- 一\n\n  继续\n\n新段落')
-    expect(r.count).toBe(2)
-    expect(r.changed).toEqual([1])
+    expect(r.blocks).toHaveLength(2)
+    expect(changedIndexes(second, r.blocks)).toEqual([1])
   })
 
   test('a text that does not extend the previous one resets the parser', () => {
     const inc = createIncrementalMarkdown()
-    inc.update('# 旧标题\n\n旧的段落内容\n')
+    const old = inc.update('# 旧标题\n\n旧的段落内容\n').blocks
     const r = inc.update('新的')
     expect(r.blocks).toEqual(parseMarkdown('新的'))
-    expect(r.changed).toEqual([0])
-    expect(r.count).toBe(1)
+    expect(changedIndexes(old, r.blocks)).toEqual([0])
+    expect(r.blocks).toHaveLength(1)
     // After a replacement, blocks equal to the previous ones keep their identity.
     const a = inc.update('# 标题\n\n旧').blocks
     const b = inc.update('# 标题\n\n新')
     expect(b.blocks[0]).toBe(a[0])
-    expect(b.changed).toEqual([1])
+    expect(changedIndexes(a, b.blocks)).toEqual([1])
     inc.reset()
-    expect(inc.update('# 标题\n\n新').changed).toEqual([0, 1])
-    expect(inc.update('').count).toBe(0)
+    expect(changedIndexes(b.blocks, inc.update('# 标题\n\n新').blocks)).toEqual([0, 1])
+    expect(inc.update('').blocks).toHaveLength(0)
     const long = `${'x'.repeat(50)}\n\n# a`
     expect(inc.update(long).blocks).toEqual(parseMarkdown(long))
   })

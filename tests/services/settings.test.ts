@@ -1,12 +1,10 @@
 import {
   DEFAULT_SETTINGS,
-  loadSettings,
   normalizeRelayUrl,
-  SETTINGS_KEY,
   type Settings,
-  saveSettings,
   validateSettings,
-} from '../../miniprogram/services/settings'
+} from '../../miniprogram/lib/settings/index'
+import { loadSettings, SETTINGS_KEY, saveSettings } from '../../miniprogram/services/settings'
 import { type InstalledWx, installWx } from '../support/wx-request-double'
 
 let installed: InstalledWx

@@ -6,7 +6,7 @@
 import './wcc-hints'
 import { createChatDecoder } from '../../miniprogram/lib/stream/index'
 import { loadTranscript } from '../fixtures/transcripts/index'
-import { mount, type Rendered, sleep, tap, texts, waitFor } from '../support/simulate'
+import { find, mount, type Rendered, sleep, tap, texts, waitFor } from '../support/simulate'
 import { createWxRequestDouble, installWx, type WxResponse } from '../support/wx-request-double'
 
 /** The full answer text a transcript decodes to (what the page must end up showing). */
@@ -79,17 +79,17 @@ export function mountChat(): Rendered {
 
 /** Types `text` and taps send (as the user would); resolves once the tap was delivered. */
 export async function sendText(page: Rendered, text: string): Promise<void> {
-  const input = page.querySelector('.input')
+  const input = find(page, '.chat-input >>> .input')
   if (!input) throw new Error('no input')
   input.dispatchEvent('input', { detail: { value: text } })
   await sleep(5)
-  tap(page, '.btn-send')
+  tap(page, '.chat-input >>> .btn-send')
   await sleep(5)
 }
 
 /** Text of the last answer as rendered. */
 export function lastAnswer(page: Rendered): string {
-  const answers = texts(page, '.answer')
+  const answers = texts(page, '.chat-message >>> .answer')
   return answers[answers.length - 1] ?? ''
 }
 

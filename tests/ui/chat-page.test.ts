@@ -26,17 +26,18 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     world = createWorld()
     const page = mountChat()
     expect(find(page, '.empty-state >>> .prompt')).toBeTruthy()
-    expect(page.data.canSend).toBe(false)
-    tap(page, '.btn-send')
+    const input = () => find(page, '.chat-input')!
+    expect(input().data.canSend).toBe(false)
+    tap(page, '.chat-input >>> .btn-send')
     await sleep(10)
     expect(world.chatCalls()).toHaveLength(0)
-    expect(texts(page, '.bubble')).toEqual([])
-    page.querySelector('.input')?.dispatchEvent('input', { detail: { value: '   ' } })
+    expect(texts(page, '.chat-message >>> .bubble')).toEqual([])
+    find(page, '.chat-input >>> .input')?.dispatchEvent('input', { detail: { value: '   ' } })
     await sleep(5)
-    expect(page.data.canSend).toBe(false)
-    page.querySelector('.input')?.dispatchEvent('input', { detail: { value: '你好' } })
+    expect(input().data.canSend).toBe(false)
+    find(page, '.chat-input >>> .input')?.dispatchEvent('input', { detail: { value: '你好' } })
     await sleep(5)
-    expect(page.data.canSend).toBe(true)
+    expect(input().data.canSend).toBe(true)
   })
 
   test('a suggested prompt sends it; the conversations page can ask to open another conversation', async () => {
@@ -44,9 +45,9 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     const page = mountChat()
     tap(page, '.empty-state >>> .prompt')
     await sleep(10)
-    expect(texts(page, '.bubble')).toHaveLength(1)
+    expect(texts(page, '.chat-message >>> .bubble')).toHaveLength(1)
     await settled(page)
-    expect(page.data.title).toBe(texts(page, '.bubble')[0]!.slice(0, 20))
+    expect(page.data.title).toBe(texts(page, '.chat-message >>> .bubble')[0]!.slice(0, 20))
     const firstId = page.data.conversationId as string
     // Conversations page: "new chat", then back.
     world.wx.storage.set('ui:open', JSON.stringify({ id: '' }))
@@ -59,7 +60,7 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     page.triggerPageLifeTime('show')
     await sleep(10)
     expect(page.data.conversationId).toBe(firstId)
-    expect(texts(page, '.bubble')).toHaveLength(1)
+    expect(texts(page, '.chat-message >>> .bubble')).toHaveLength(1)
     expect(world.wx.storage.has('ui:open')).toBe(false)
   })
 
@@ -114,11 +115,11 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     // A new process: only storage survived.
     world = createWorld({}, snapshot)
     const reborn = mountChat()
-    expect(texts(reborn, '.bubble')).toEqual(['第一个问题', '第二个问题'])
-    expect(texts(reborn, '.answer')[0]).toBe(firstAnswer)
+    expect(texts(reborn, '.chat-message >>> .bubble')).toEqual(['第一个问题', '第二个问题'])
+    expect(texts(reborn, '.chat-message >>> .answer')[0]).toBe(firstAnswer)
     expect(lastAnswer(reborn).length).toBeGreaterThan(10)
     expect(lastStatus(reborn)).toBe('interrupted')
-    expect(reborn.querySelector('.action-continue')).toBeTruthy()
+    expect(find(reborn, '.message-actions >>> .action-continue')).toBeTruthy()
   })
 
   test('the question is stored as soon as it is sent, before any answer byte (a kill loses nothing)', async () => {
@@ -133,9 +134,9 @@ describe('chat page: state, persistence, scrolling, theme', () => {
 
     world = createWorld({}, snapshot)
     const reborn = mountChat()
-    expect(texts(reborn, '.bubble')).toEqual(['还没回答就被杀掉'])
+    expect(texts(reborn, '.chat-message >>> .bubble')).toEqual(['还没回答就被杀掉'])
     expect(lastStatus(reborn)).toBe('error')
-    expect(reborn.querySelector('.action-retry, .action-regenerate')).toBeTruthy()
+    expect(find(reborn, '.message-actions >>> .action-retry')).toBeTruthy()
   })
 
   test('hidden page: no setData while hidden, everything that arrived is shown on show', async () => {
@@ -184,7 +185,7 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     await waitFor(() => page.data.showToBottom === true, 'the button again')
     list.dispatchEvent('scrolltolower', { detail: { direction: 'bottom' } })
     await waitFor(() => page.data.showToBottom === false, 'scrolltolower to hide the button')
-    tap(page, '.btn-stop')
+    tap(page, '.chat-input >>> .btn-stop')
     await sleep(10)
   })
 

@@ -2,8 +2,6 @@ import { type Conversation, createConversation, reduceConversation } from '../..
 import { createIncrementalMarkdown, parseMarkdown } from '../../miniprogram/lib/markdown/index'
 import { ChatViewModel, type MessageView } from '../../miniprogram/lib/view/index'
 
-const markdown = { parse: parseMarkdown, createIncremental: createIncrementalMarkdown }
-
 function delta(conv: Conversation, update: { content?: string; reasoning?: string }, now = 1): Conversation {
   return reduceConversation(conv, {
     type: 'update',
@@ -15,12 +13,15 @@ function delta(conv: Conversation, update: { content?: string; reasoning?: strin
 
 describe('ChatViewModel', () => {
   test('first flush sends the list; streaming flushes touch only the streaming message by path', () => {
-    const model = new ChatViewModel(markdown)
+    const model = new ChatViewModel()
     let conv = createConversation('c', 0)
     conv = reduceConversation(conv, { type: 'send', text: '你好', userId: 'u1', assistantId: 'a1', now: 0 })
     model.apply(conv)
     const first = model.flush()!
-    expect(Object.keys(first)).toEqual(['messages'])
+    expect(Object.keys(first).sort()).toEqual(
+      ['conversationId', 'empty', 'lastUserIndex', 'messages', 'streaming', 'title'].sort(),
+    )
+    expect(first).toMatchObject({ streaming: true, empty: false, lastUserIndex: 0, conversationId: 'c' })
     const [user, answer] = first.messages as MessageView[]
     expect(user).toMatchObject({ role: 'user', text: '你好' })
     expect(answer).toMatchObject({ role: 'assistant', waiting: true, blocks: [] })
@@ -44,7 +45,7 @@ describe('ChatViewModel', () => {
   })
 
   test('reasoning opens while thinking, collapses when the answer starts; the user toggle sticks', () => {
-    const model = new ChatViewModel(markdown)
+    const model = new ChatViewModel()
     let conv = reduceConversation(createConversation('c', 0), {
       type: 'send',
       text: '问',
@@ -77,7 +78,7 @@ describe('ChatViewModel', () => {
   })
 
   test('a shorter list (edit, new conversation) is sent whole', () => {
-    const model = new ChatViewModel(markdown)
+    const model = new ChatViewModel()
     let conv = reduceConversation(createConversation('c', 0), {
       type: 'send',
       text: '问',
@@ -94,6 +95,40 @@ describe('ChatViewModel', () => {
     model.apply(conv)
     model.flush()
     model.apply(createConversation('d', 2))
-    expect(model.flush()).toEqual({ messages: [] })
+    expect(model.flush()).toEqual({
+      messages: [],
+      conversationId: 'd',
+      empty: true,
+      lastUserIndex: -1,
+      title: '新对话',
+    })
+  })
+
+  test("the page's other conversation data comes through the same diff, only when it changes", () => {
+    const model = new ChatViewModel()
+    let conv = reduceConversation(createConversation('c', 0), {
+      type: 'send',
+      text: '问题',
+      userId: 'u1',
+      assistantId: 'a1',
+      now: 0,
+    })
+    model.apply(conv)
+    model.flush()
+    conv = delta(conv, { content: '答' })
+    model.apply(conv)
+    expect(Object.keys(model.flush()!).every((key) => key.startsWith('messages['))).toBe(true)
+    conv = reduceConversation(conv, {
+      type: 'update',
+      messageId: 'a1',
+      update: { type: 'done', finishReason: 'stop' },
+      now: 2,
+    })
+    model.apply(conv)
+    expect(model.flush()).toMatchObject({ streaming: false })
+    conv = reduceConversation(conv, { type: 'rename', title: '新名字', now: 3 })
+    model.apply(conv)
+    expect(model.flush()).toEqual({ title: '新名字' })
+    expect(model.flush()).toBeNull()
   })
 })

@@ -8,8 +8,8 @@ import { applyUpdate } from './update'
 /**
  * Everything that can happen to a conversation. Ids and `now` are passed in
  * (never generated inside) so the reducer is pure and replayable in tests.
- * After `send`, `edit`, `regenerate`, `retry` and `continue`, build the request
- * with `buildRequestMessages` and feed the stream's updates back as `update`
+ * After `send`, `edit`, `regenerate` and `continue`, build the request
+ * with `planChatRequest` and feed the stream's updates back as `update`
  * actions carrying the streaming message's id.
  */
 export type ChatAction =
@@ -17,7 +17,6 @@ export type ChatAction =
   | { type: 'update'; messageId: string; update: ChatUpdate; now: number }
   | { type: 'stop'; now: number }
   | { type: 'regenerate'; assistantId: string; now: number }
-  | { type: 'retry'; assistantId: string; now: number }
   | { type: 'edit'; text: string; assistantId: string; now: number }
   | { type: 'continue'; now: number }
   | { type: 'rename'; title: string; now: number }
@@ -38,7 +37,6 @@ export function reduceConversation(conversation: Conversation, action: ChatActio
     case 'stop':
       return stopAnswer(conversation, action.now)
     case 'regenerate':
-    case 'retry':
       return regenerateAnswer(conversation, action.assistantId, action.now)
     case 'edit':
       return editLastUserMessage(conversation, action.text, action.assistantId, action.now)

@@ -11,4 +11,4 @@ export {
   isStop,
   UNCHECKED_NOTICE,
 } from './codes'
-export { localizeError } from './localize'
+export { hasChinese, localizeError } from './localize'

@@ -1,8 +1,12 @@
-import { hasChinese } from '../client/text'
 import type { ChatUpdate } from '../stream/index'
 import { errorMessage, GENERIC_MESSAGE, isKnownCode } from './codes'
 
 type ErrorUpdate = Extract<ChatUpdate, { type: 'error' }>
+
+/** Whether `text` contains Chinese (CJK) characters, i.e. can be shown to the user as is. */
+export function hasChinese(text: string): boolean {
+  return /[\u3400-\u9fff\uf900-\ufaff]/.test(text)
+}
 
 /**
  * The one door between an error and the UI: a message the user can read, in Chinese. A relay's

@@ -1,6 +1,5 @@
 import { BlockSeq, createContext } from './blocks/seq'
 import type { Block } from './types'
-import { countWork } from './work'
 
 /** Feeds the complete lines of `text[from, to)` (to is just after a '\n') to `seq`; returns the new `from`. */
 export function feedLines(seq: BlockSeq, text: string, from: number, searchFrom: number): number {
@@ -11,7 +10,6 @@ export function feedLines(seq: BlockSeq, text: string, from: number, searchFrom:
     start = nl + 1
     nl = text.indexOf('\n', start)
   }
-  countWork(text.length - searchFrom)
   return start
 }
 

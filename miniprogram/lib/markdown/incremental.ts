@@ -3,11 +3,9 @@ import { feedLines, stripCr } from './document'
 import { sameTree } from './equal'
 import type { Block } from './types'
 
-/** One update's result: `changed` lists indexes whose block differs from the previous update's. */
+/** One update's result: the blocks of the whole text so far (unchanged ones keep their identity). */
 export interface MarkdownUpdate {
   blocks: Block[]
-  changed: number[]
-  count: number
 }
 
 /** Renders a growing text: see `createIncrementalMarkdown`. */
@@ -78,18 +76,16 @@ export function createIncrementalMarkdown(): IncrementalMarkdown {
       root.addLine(stripCr(text.slice(committed)), committed)
     }
     const blocks = root.render(false)
-    const changed: number[] = []
     for (let i = firstUnsure; i < blocks.length; i++) {
       const old = prevBlocks[i]
-      if (old === blocks[i]) continue
-      if (old && sameTree(old, blocks[i])) {
+      if (old && old !== blocks[i] && sameTree(old, blocks[i])) {
         // Keep the object the view already has; closed blocks must keep it from now on too.
         blocks[i] = old
         if (i < root.done.length) root.done[i] = old
-      } else changed.push(i)
+      }
     }
     prevBlocks = blocks
-    return { blocks, changed, count: blocks.length }
+    return { blocks }
   }
 
   return { update, reset }

@@ -11,19 +11,8 @@
  * links, images (the alt text shows as a link), hard line breaks (a newline
  * in a paragraph is kept as "\n"), emphasis spanning lines.
  */
-import type { CodeBlock } from './types'
-
 export { parseMarkdown } from './document'
-export { fenceLanguage, highlight, highlightLine, normalizeLang } from './highlight/index'
-export { createIncrementalMarkdown, type IncrementalMarkdown, type MarkdownUpdate } from './incremental'
-export { parseInline, previewInline } from './inline'
-export { spansText } from './spans'
-export type * from './types'
-export { countWork, markdownWork } from './work'
-
-/** The code of a code block as written (for the copy button). */
-export function codeText(block: CodeBlock): string {
-  return block.lines.map((line) => line.map((t) => t.text).join('')).join('\n')
-}
-
 export { finishedText } from './finished'
+export { highlight, highlightLine, normalizeLang } from './highlight/index'
+export { createIncrementalMarkdown, type IncrementalMarkdown } from './incremental'
+export type * from './types'

@@ -2,7 +2,6 @@
  * Searches for the end of an inline construct. Each search stops at the end
  * of the line, which bounds the work of retrying it while a line streams in.
  */
-import { countWork } from './work'
 
 /** Search result: the construct is not there (its marker is literal text). */
 export const NOT_FOUND = -1
@@ -34,7 +33,6 @@ export function runLength(text: string, at: number, end: number): number {
 
 /** Counts the characters scanned from `from` to `to` (the bench's work measure) and returns `result`. */
 function scanned(from: number, to: number, result: number): number {
-  countWork(to - from)
   return result
 }
 
@@ -97,7 +95,6 @@ export function findEmphasisClose(
 export function findLink(text: string, at: number, end: number, final: boolean): [number, number] | number {
   let p = at + 1
   while (p < end && text[p] !== ']' && text[p] !== '\n') p += text[p] === '\\' ? 2 : 1
-  countWork(p - at)
   if (p >= end) return final ? NOT_FOUND : UNKNOWN
   if (text[p] === '\n') return NOT_FOUND
   const close = p
@@ -105,7 +102,6 @@ export function findLink(text: string, at: number, end: number, final: boolean):
   if (text[close + 1] !== '(') return NOT_FOUND
   p = close + 2
   while (p < end && text[p] !== ')' && text[p] !== '\n') p++
-  countWork(p - close)
   if (p >= end) return final ? NOT_FOUND : UNKNOWN
   return text[p] === ')' ? [close, p] : NOT_FOUND
 }
@@ -133,7 +129,6 @@ export function findUrlEnd(text: string, at: number, end: number, final: boolean
       break
     p++
   }
-  countWork(p - at)
   if (p >= end && !final) return UNKNOWN
   // Trailing punctuation belongs to the sentence, as do unbalanced closing parentheses.
   while (p > at + prefix.length) {

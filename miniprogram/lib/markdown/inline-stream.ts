@@ -1,7 +1,6 @@
 import { openEmphasis, scanInline } from './inline'
 import { PLAIN, SPAN_MAX_CHARS, type SpanStyle, sameStyle } from './spans'
 import type { Span } from './types'
-import { countWork } from './work'
 
 /**
  * Inline markdown that grows at its end (a streaming paragraph or table cell).
@@ -73,7 +72,6 @@ export class InlineStream {
     if (!open && text[pos] === '[' && this.style.href === undefined) {
       // Mirrors the label preview: the rest of the text while no `]` follows.
       const from = this.inner?.at === pos ? this.inner.searched : pos
-      countWork(text.length - from)
       if (text.indexOf(']', from) < 0) open = { start: pos + 1, style: this.style }
     }
     if (!open) return null
@@ -103,7 +101,6 @@ function mayDecide(text: string, at: number, since: number): boolean {
   let run = at
   while (run < since && text[run] === c) run++
   if (run >= since) return true
-  countWork(text.length - since + 1)
   // From the old last char: a marker run that ended the old text is decided by the char after it.
   for (let i = since - 1; i < text.length; i++) {
     const d = text[i]!

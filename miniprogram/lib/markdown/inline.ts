@@ -13,7 +13,6 @@ import {
 } from './inline-find'
 import { appendText, PLAIN, type SpanStyle } from './spans'
 import type { Span } from './types'
-import { countWork } from './work'
 
 /**
  * How a scan treats the end of the text:
@@ -45,14 +44,11 @@ export function scanInline(
 ): number {
   let i = from
   let plainStart = from
-  // Chars stepped over here; constructs count the chars their own searches examine.
-  let stepped = 0
   const flush = (until: number) => {
     if (until > plainStart) appendText(out, text.slice(plainStart, until), style)
   }
   while (i < to) {
     const c = text[i]!
-    stepped++
     if (!SPECIAL.has(c)) {
       i++
       continue
@@ -60,7 +56,6 @@ export function scanInline(
     flush(i)
     const next = handleSpecial(text, i, to, mode, style, out, knownUndecided && i === from)
     if (next === UNKNOWN) {
-      countWork(stepped)
       return i
     }
     if (next < 0) {
@@ -73,7 +68,6 @@ export function scanInline(
     plainStart = i
   }
   flush(to)
-  countWork(stepped)
   return to
 }
 

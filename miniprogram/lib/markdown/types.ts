@@ -73,7 +73,7 @@ export interface CodeBlock {
   lang: string
   /** Label for the header bar (the info string's first word as written, or "代码"). */
   label: string
-  /** One token array per line; `codeText()` rebuilds the text for the copy button. */
+  /** One token array per line (highlighted tokens of the code as written). */
   lines: Token[][]
   /** True while the closing fence has not arrived yet (still streaming). */
   open: boolean

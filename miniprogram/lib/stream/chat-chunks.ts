@@ -1,6 +1,7 @@
-import { readError, readErrorObject, readUsage } from './chat-fields'
+import { readChunk, readErrorFields, toErrorUpdate } from '../openai/index'
 import { createSseDecoder } from './sse'
 import type { ChatUpdate, ChatUsage, ChunkSink, SseEvent } from './types'
+import { createUpdateGate } from './update-gate'
 
 /** Shown when a stream stops without `[DONE]` or a `finish_reason`: the answer is incomplete. */
 export const INTERRUPTED_MESSAGE = '连接中断，回答不完整'
@@ -8,31 +9,24 @@ export const INTERRUPTED_MESSAGE = '连接中断，回答不完整'
 /**
  * Bytes of an OpenAI-style chat-completions stream → `ChatUpdate`s.
  *
- * Tolerates the providers' variations: `reasoning_content` (DeepSeek, Qwen) or
- * `reasoning`, `usage` at the top level or inside `choices[0]` (Moonshot),
- * `choices` empty or null (Azure filter results, usage-only chunks, vLLM),
- * errors as `data: {"error":…}` or `event: error`, and keep-alive comments.
+ * Chunk shapes (and the providers' variations) are read by lib/openai; errors
+ * come as `data: {"error":…}` or `event: error`; keep-alive comments are skipped.
  * `done` waits for `[DONE]` (or the end of the stream) because the usage chunk
  * arrives after the one carrying `finish_reason`.
  */
 export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): ChunkSink {
-  let finished = false
+  const gate = createUpdateGate(onUpdate)
+  const finish = gate.emit
   let finishReason: string | null = null
   let sawFinishReason = false
   let usage: ChatUsage | undefined
-
-  function finish(update: ChatUpdate): void {
-    if (finished) return
-    finished = true
-    onUpdate(update)
-  }
 
   function done(): void {
     finish(usage ? { type: 'done', finishReason, usage } : { type: 'done', finishReason })
   }
 
   function onEvent(event: SseEvent): void {
-    if (finished) return
+    if (gate.closed) return
     const data = event.data
     if (data === '[DONE]') {
       done()
@@ -48,31 +42,18 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
     }
     if (typeof chunk !== 'object' || chunk === null) return
     const body = chunk as Record<string, unknown>
-    const error = readError(body)
-    if (error || event.type === 'error') {
-      finish(error ?? readErrorObject(body))
+    const fields = readChunk(body)
+    if (fields.error || event.type === 'error') {
+      finish(toErrorUpdate(fields.error ?? readErrorFields(body)))
       return
     }
-
-    usage = readUsage(body.usage) ?? usage
-    const choices = body.choices
-    if (!Array.isArray(choices) || choices.length === 0) return
-    const choice = choices[0] as Record<string, unknown> | null
-    if (typeof choice !== 'object' || choice === null) return
-    usage = readUsage(choice.usage) ?? usage
-
-    const delta = choice.delta as Record<string, unknown> | null | undefined
-    if (delta && typeof delta === 'object') {
-      const content = delta.content
-      const reasoning = delta.reasoning_content ?? delta.reasoning
-      const hasContent = typeof content === 'string' && content !== ''
-      const hasReasoning = typeof reasoning === 'string' && reasoning !== ''
-      if (hasContent && hasReasoning) onUpdate({ type: 'delta', content, reasoning })
-      else if (hasContent) onUpdate({ type: 'delta', content })
-      else if (hasReasoning) onUpdate({ type: 'delta', reasoning })
-    }
-    if (typeof choice.finish_reason === 'string' && choice.finish_reason !== '') {
-      finishReason = choice.finish_reason
+    usage = fields.usage ?? usage
+    const { content, reasoning } = fields
+    if (content && reasoning) gate.emit({ type: 'delta', content, reasoning })
+    else if (content) gate.emit({ type: 'delta', content })
+    else if (reasoning) gate.emit({ type: 'delta', reasoning })
+    if (fields.finishReason) {
+      finishReason = fields.finishReason
       sawFinishReason = true
     }
   }
@@ -80,7 +61,7 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
   const sse = createSseDecoder(onEvent)
   return {
     push(chunk) {
-      if (!finished) sse.push(chunk)
+      if (!gate.closed) sse.push(chunk)
     },
     end() {
       sse.end()

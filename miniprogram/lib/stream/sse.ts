@@ -1,13 +1,13 @@
 import { createParser } from 'eventsource-parser'
 import { toBytes } from './bytes'
-import { createLineDecoder } from './lines'
+import { createLineDecoder } from './line-decoder'
 import type { ChunkSink, SseDecoderOptions, SseEvent } from './types'
 
 /**
  * Bytes → Server-Sent Events, following the WHATWG "event stream interpretation".
  *
  * UTF-8 decoding (and stripping the BOM) happens here, line by line (see
- * lines.ts), because eventsource-parser only takes strings and only recognises a
+ * line-decoder.ts), because eventsource-parser only takes strings and only recognises a
  * BOM given as the three raw byte values.
  * Line parsing is eventsource-parser's; this wrapper adds what it leaves to the
  * caller: the last event ID that persists between events, the "message" default

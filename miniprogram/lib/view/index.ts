@@ -3,18 +3,9 @@
  * path-based setData diffs, the auto-scroll follow rule and the merge scheduler that keeps setData at
  * ~20 calls per second while an answer streams.
  */
-export { diffInto, PATCH_MAX_CHARS, type Patch, patchSize, splitPatch } from './diff'
-export {
-  BOTTOM_SLACK_PX,
-  createFollowState,
-  distanceFromBottom,
-  type FollowState,
-  followScroll,
-  resumeFollowing,
-  SCROLL_SLACK_PX,
-  type ScrollSample,
-} from './follow'
-export { ChatViewModel, type MarkdownEngine } from './model'
-export { messageView, reasoningParagraphs } from './render'
-export { createFlushScheduler, FLUSH_INTERVAL_MS, type FlushScheduler, type SchedulerClock } from './schedule'
-export type { MessageView } from './types'
+export { diffInto, type Patch, patchSize, splitPatch } from './diff'
+export { createFollowState, type FollowState, followScroll, resumeFollowing } from './follow'
+export { ChatViewModel } from './model'
+export { messageView } from './render'
+export { createFlushScheduler, type FlushScheduler } from './schedule'
+export type { ChatMeta, MessageView } from './types'

@@ -1,19 +1,25 @@
-import type { Conversation, Message } from '../chat/index'
+import { type Conversation, lastUserIndex, type Message, streamingMessage } from '../chat/index'
 import { finishedText } from '../markdown/finished'
+import { createIncrementalMarkdown, type IncrementalMarkdown, parseMarkdown } from '../markdown/index'
 import type { Block } from '../markdown/types'
 import { diffInto, type Patch } from './diff'
 import { messageView } from './render'
-import type { MessageView } from './types'
+import type { ChatMeta, MessageView } from './types'
 
-/** The markdown functions the view model needs (injected: lib/view does not pick a parser). */
-export interface MarkdownEngine {
-  parse(text: string): Block[]
-  createIncremental(): { update(text: string): { blocks: Block[] } }
+function metaOf(conversation: Conversation): ChatMeta {
+  return {
+    streaming: streamingMessage(conversation) !== undefined,
+    empty: conversation.messages.length === 0,
+    lastUserIndex: lastUserIndex(conversation),
+    title: conversation.title,
+    conversationId: conversation.id,
+  }
 }
 
 /**
- * Turns successive conversation states into minimal setData patches. It keeps
- * what the page already shows (`sent`) and what it should show (`views`);
+ * Turns successive conversation states into minimal setData patches: all the chat page's data
+ * that comes from the conversation (the messages and the `ChatMeta` fields) goes through here and
+ * one diff. It keeps what the page already shows (`sent`) and what it should show (`views`);
  * `flush` sends only the paths that differ, for the messages marked dirty.
  * Streaming answers go through one incremental markdown parser each, so
  * finished blocks are neither re-parsed nor re-sent.
@@ -26,10 +32,10 @@ export class ChatViewModel {
   /** Messages whose view must be rebuilt before the next flush. */
   private stale = new Set<number>()
   private whole = true
-  private parsers = new Map<string, ReturnType<MarkdownEngine['createIncremental']>>()
+  private parsers = new Map<string, IncrementalMarkdown>()
   private opened = new Map<string, boolean>()
-
-  constructor(private readonly markdown: MarkdownEngine) {}
+  private meta: ChatMeta | null = null
+  private sentMeta: Partial<ChatMeta> = {}
 
   /**
    * Takes the next conversation state. Cheap: it only notes which messages
@@ -46,6 +52,7 @@ export class ChatViewModel {
       if (this.messages[i] !== next[i] || !this.views[i]) this.stale.add(i)
     }
     this.messages = next.slice()
+    this.meta = metaOf(conversation)
   }
 
   /** The user toggled the reasoning panel of message `index`. */
@@ -66,19 +73,21 @@ export class ChatViewModel {
     this.messages = []
     this.views = []
     this.stale.clear()
+    this.sentMeta = {}
   }
 
   /** The patch that brings the page up to date, or null when it already is. */
   flush(): Patch | null {
     this.rebuild()
+    const patch: Patch = {}
+    this.flushMeta(patch)
     if (this.whole) {
       this.whole = false
       this.dirty.clear()
       this.sent = this.views.slice()
-      return { messages: this.sent.slice() }
+      patch.messages = this.sent.slice()
+      return patch
     }
-    if (this.dirty.size === 0) return null
-    const patch: Patch = {}
     for (const i of this.dirty) {
       const view = this.views[i]
       if (!view) continue
@@ -89,6 +98,15 @@ export class ChatViewModel {
     }
     this.dirty.clear()
     return Object.keys(patch).length > 0 ? patch : null
+  }
+
+  private flushMeta(patch: Patch): void {
+    if (!this.meta) return
+    for (const key of Object.keys(this.meta) as (keyof ChatMeta)[]) {
+      if (this.sentMeta[key] === this.meta[key]) continue
+      patch[key] = this.meta[key]
+      this.sentMeta = { ...this.sentMeta, [key]: this.meta[key] }
+    }
   }
 
   private rebuild(): void {
@@ -110,9 +128,9 @@ export class ChatViewModel {
     let parser = this.parsers.get(message.id)
     const streaming = message.status === 'streaming'
     const text = streaming ? message.content : finishedText(message.content)
-    if (!parser && !streaming) return this.markdown.parse(text)
+    if (!parser && !streaming) return parseMarkdown(text)
     if (!parser) {
-      parser = this.markdown.createIncremental()
+      parser = createIncrementalMarkdown()
       this.parsers.set(message.id, parser)
     }
     // The parser never mutates a tree it returned, so the sent snapshot may share it: unchanged

@@ -17,7 +17,6 @@ export interface FlushScheduler {
   show(): void
   /** Cancels the timer for good. */
   dispose(): void
-  readonly hidden: boolean
 }
 
 /** Default merge window: 50 ms, i.e. at most ~20 setData calls per second while streaming. */
@@ -74,9 +73,6 @@ export function createFlushScheduler(
     dispose() {
       disposed = true
       cancel()
-    },
-    get hidden() {
-      return hidden
     },
   }
 }

@@ -29,3 +29,15 @@ export interface MessageView {
   /** Finished (not streaming): copy / regenerate actions are offered. */
   finished: boolean
 }
+
+/** The chat page's data about the conversation as a whole. */
+export interface ChatMeta {
+  /** An answer is streaming: the stop button shows, sending waits. */
+  streaming: boolean
+  /** No messages yet: the empty state with suggested prompts shows. */
+  empty: boolean
+  /** Index of the last user message (the one that can be edited), -1 when none. */
+  lastUserIndex: number
+  title: string
+  conversationId: string
+}

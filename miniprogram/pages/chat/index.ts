@@ -1,19 +1,14 @@
 import { themeBehavior } from '../../behaviors/theme'
-import { createIncrementalMarkdown, parseMarkdown } from '../../lib/markdown/index'
 import {
   createFollowState,
   type FollowState,
   followScroll,
-  type MarkdownEngine,
   type Patch,
   resumeFollowing,
 } from '../../lib/view/index'
 import { ChatSession } from '../../services/chat-session'
 import { listConversations } from '../../services/storage'
 import { copyText, navigate, setTitle, takeOpenRequest } from '../../services/ui'
-
-/** Real markdown for the answers (incremental while streaming). */
-const markdown: MarkdownEngine = { parse: parseMarkdown, createIncremental: createIncrementalMarkdown }
 
 /** What lives beside the page data: never rendered, so never sent through setData. */
 interface ChatPageState {
@@ -51,8 +46,9 @@ Component({
     lastUserIndex: -1,
     title: '新对话',
     conversationId: '',
-    input: '',
-    canSend: false,
+    /** What the input bar should hold (it owns the draft; `draftVersion` makes a repeat apply). */
+    draft: '',
+    draftVersion: 0,
     editing: false,
     showToBottom: false,
     scrollIntoView: '',
@@ -61,7 +57,7 @@ Component({
     attached() {
       const render = (patch: Patch) => this._render(patch)
       const state: ChatPageState = {
-        session: new ChatSession(render, markdown),
+        session: new ChatSession(render),
         follow: createFollowState(),
         anchor: 0,
       }
@@ -105,23 +101,23 @@ Component({
       }
       this.setData(patch)
     },
-    onInput(event: WechatMiniprogram.Input) {
-      const input = event.detail.value
-      this.setData({ input, canSend: input.trim() !== '' })
+    onSend(event: WechatMiniprogram.CustomEvent<{ text: string }>) {
+      this._send(event.detail.text)
     },
-    onSend() {
-      const text = this.data.input
+    _send(text: string) {
       if (text.trim() === '' || this.data.streaming) return
       const session = stateOf(this).session
       const sent = this.data.editing ? session.edit(text) : session.send(text)
       if (sent) {
         this._stickToBottom()
-        this.setData({ input: '', canSend: false, editing: false })
+        this._setDraft('', false)
       }
     },
+    _setDraft(text: string, editing: boolean) {
+      this.setData({ draft: text, draftVersion: this.data.draftVersion + 1, editing })
+    },
     onPickPrompt(event: WechatMiniprogram.CustomEvent<{ text: string }>) {
-      this.setData({ input: event.detail.text, canSend: true })
-      this.onSend()
+      this._send(event.detail.text)
     },
     onStop() {
       stateOf(this).session.stop()
@@ -135,18 +131,16 @@ Component({
       stateOf(this).session.continueAnswer()
     },
     onEdit() {
-      const session = stateOf(this).session
-      const user = session.conversation.messages[this.data.lastUserIndex]
-      if (!user) return
-      this.setData({ input: user.content, canSend: true, editing: true })
+      const question = stateOf(this).session.lastQuestion()
+      if (question !== undefined) this._setDraft(question, true)
     },
     onCancelEdit() {
-      this.setData({ input: '', canSend: false, editing: false })
+      this._setDraft('', false)
     },
-    onCopy(event: WechatMiniprogram.TouchEvent) {
+    onCopy(event: WechatMiniprogram.CustomEvent) {
       const index = Number((event.currentTarget.dataset as { index?: number }).index)
-      const message = stateOf(this).session.conversation.messages[index]
-      if (message) copyText(message.content)
+      const text = stateOf(this).session.messageText(index)
+      if (text) copyText(text)
     },
     onToggleReasoning(event: WechatMiniprogram.CustomEvent) {
       const index = Number((event.currentTarget.dataset as { index?: number }).index)
@@ -195,7 +189,7 @@ Component({
     onNewChat() {
       if (this.data.streaming) stateOf(this).session.stop()
       stateOf(this).session.open()
-      this.setData({ input: '', canSend: false, editing: false })
+      this._setDraft('', false)
     },
     onOpenList() {
       navigate('/pages/conversations/index')

@@ -1,10 +1,10 @@
 import { themeBehavior } from '../../behaviors/theme'
-import { formatRelativeTime, reduceConversation } from '../../lib/chat/index'
+import { formatRelativeTime } from '../../lib/chat/index'
 import {
   deleteConversation,
   listConversations,
   loadConversation,
-  saveConversation,
+  renameConversation,
 } from '../../services/storage'
 import { confirm, goBack, promptText, requestOpen, toast } from '../../services/ui'
 
@@ -67,9 +67,7 @@ Component({
       promptText('重命名对话', conversation.title).then((title) => {
         if (title === null) return
         try {
-          saveConversation(
-            reduceConversation(conversation, { type: 'rename', title, now: conversation.updatedAt }),
-          )
+          renameConversation(conversation.id, title)
         } catch (error) {
           toast(error instanceof Error ? error.message : '重命名失败')
           return

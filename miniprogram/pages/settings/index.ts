@@ -1,32 +1,8 @@
 import { themeBehavior } from '../../behaviors/theme'
+import { fromForm, type SettingsForm, toForm, validateSettings } from '../../lib/settings/index'
 import { fetchModels, testConnection } from '../../services/relay-api'
-import { loadSettings, type Settings, saveSettings, validateSettings } from '../../services/settings'
+import { loadSettings, saveSettings } from '../../services/settings'
 import { toast } from '../../services/ui'
-
-/** The form as typed: numbers stay text until saved, so a half-typed "0." is not lost. */
-interface SettingsForm {
-  relayUrl: string
-  token: string
-  model: string
-  systemPrompt: string
-  temperature: string
-  maxMessages: string
-}
-
-function toForm(settings: Settings): SettingsForm {
-  return { ...settings, temperature: String(settings.temperature), maxMessages: String(settings.maxMessages) }
-}
-
-function fromForm(form: SettingsForm): Settings {
-  return {
-    relayUrl: form.relayUrl.trim(),
-    token: form.token.trim(),
-    model: form.model,
-    systemPrompt: form.systemPrompt,
-    temperature: form.temperature.trim() === '' ? Number.NaN : Number(form.temperature),
-    maxMessages: form.maxMessages.trim() === '' ? Number.NaN : Number(form.maxMessages),
-  }
-}
 
 /**
  * Settings: relay URL, token, model (from the relay's /v1/models), system

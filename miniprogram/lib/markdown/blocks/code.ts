@@ -1,5 +1,5 @@
 import { fenceLanguage, type HlState, highlightLine } from '../highlight/index'
-import { closesFence, indentChars } from '../lines'
+import { closesFence, indentChars } from '../line-scan'
 import type { Block, Token } from '../types'
 import type { Context, OpenBlock } from './open'
 

@@ -1,4 +1,4 @@
-import { type BlockStart, blockStart, indentChars, type Leading } from '../lines'
+import { type BlockStart, blockStart, indentChars, type Leading } from '../line-scan'
 import type { Block, ListItem } from '../types'
 import type { BlockSeqLike, Context, OpenBlock } from './open'
 

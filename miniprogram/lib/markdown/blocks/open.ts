@@ -1,5 +1,5 @@
 import type { LineCache } from '../highlight/index'
-import type { Leading } from '../lines'
+import type { Leading } from '../line-scan'
 
 export type { LineCache }
 

@@ -1,8 +1,7 @@
 import { parseInline } from '../inline'
 import type { InlineStream } from '../inline-stream'
-import { blockStart, delimiterRow, type Leading, leading, splitRow } from '../lines'
+import { blockStart, delimiterRow, type Leading, leading, splitRow } from '../line-scan'
 import type { Block } from '../types'
-import { countWork } from '../work'
 import type { Context, OpenBlock } from './open'
 import { cellSpans, Table } from './table'
 
@@ -69,7 +68,6 @@ export class Paragraph implements OpenBlock {
     if (this.pipeFor !== this.count) {
       // Checked once per last line, not on every update of the line after it.
       this.pipeFor = this.count
-      countWork(this.last.length)
       this.pipeCells = this.last.includes('|') ? splitRow(this.last).length : 0
     }
     if (this.pipeCells === 0) return null

@@ -1,4 +1,4 @@
-import { blockStart, type Leading } from '../lines'
+import { blockStart, type Leading } from '../line-scan'
 import type { Block } from '../types'
 import type { BlockSeqLike, Context, OpenBlock } from './open'
 

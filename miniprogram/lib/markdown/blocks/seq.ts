@@ -1,5 +1,5 @@
 import { InlineStream } from '../inline-stream'
-import { blockStart, type Leading, leading } from '../lines'
+import { blockStart, type Leading, leading } from '../line-scan'
 import type { Block } from '../types'
 import { Code } from './code'
 import { Heading, Rule } from './leaf'

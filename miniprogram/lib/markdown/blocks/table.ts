@@ -1,7 +1,6 @@
 import { parseInline, previewInline } from '../inline'
-import { blockStart, type Leading } from '../lines'
+import { blockStart, type Leading } from '../line-scan'
 import type { Align, Block, Span } from '../types'
-import { countWork } from '../work'
 import type { Context, OpenBlock } from './open'
 
 /** Inline spans of a cell: GFM unescapes `\|` first, even inside code spans. */
@@ -65,7 +64,6 @@ export class Table implements OpenBlock {
         start = i + 1
       }
     }
-    countWork(line.length - cache.pos)
     this.ctx.rows.set(at, { pos: start, cells: cells.slice() })
     const rest = line.slice(start)
     if (rest.trim() !== '' || cells.length === 0) cells.push(cellSpans(rest, final))

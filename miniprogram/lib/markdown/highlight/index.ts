@@ -1,16 +1,10 @@
 import type { Token } from '../types'
-import { countWork } from '../work'
 import { fenceLanguage, normalizeLang } from './lang'
-import { type LangSpec, SPECS } from './specs'
+import { SPECS } from './specs'
 import { type HlState, type LineCache, mergeTokens, scanCodeLine } from './tokenize'
 
 export type { HlState, LineCache }
 export { fenceLanguage, normalizeLang }
-
-/** The spec for a normalized language id; undefined means plain text. */
-export function specFor(lang: string): LangSpec | undefined {
-  return SPECS[lang]
-}
 
 /**
  * Highlights one line: merged tokens and the state for the next line. Unknown
@@ -25,7 +19,6 @@ export function highlightLine(
 ): { tokens: Token[]; state: HlState; cache?: LineCache } {
   const spec = SPECS[lang]
   if (!spec) {
-    countWork(line.length)
     return { tokens: line === '' ? [] : [{ text: line, kind: 'plain' }], state: '' }
   }
   const r = scanCodeLine(line, spec, state, cache)

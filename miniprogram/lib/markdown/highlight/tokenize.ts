@@ -1,5 +1,4 @@
 import type { Token, TokenKind } from '../types'
-import { countWork } from '../work'
 import type { LangSpec } from './specs'
 
 /**
@@ -147,7 +146,6 @@ export function scanCodeLine(
   const tokens = cache ? cache.tokens.slice() : []
   let i = cache ? cache.pos : 0
   let state = cache ? cache.state : startState
-  countWork(line.length - i)
   let resumeLen = tokens.length
   let resumePos = i
   let resumeState = state

@@ -1,15 +1,13 @@
-import { errorMessage, isKnownCode } from '../errors/index'
+import { errorMessage, hasChinese, isKnownCode } from '../errors/index'
+import { type ErrorFields, readErrorText } from '../openai/index'
 import type { ChatUpdate } from '../stream/index'
-import { hasChinese, headerValue } from './text'
+import { headerValue, retryAfterSeconds } from './headers'
 
 /** The error update the client emits. */
 export type ErrorUpdate = Extract<ChatUpdate, { type: 'error' }>
 
 /** What a relay (or an OpenAI-compatible gateway) said in a JSON error body. */
-export interface RelayErrorBody {
-  message?: string
-  code?: string
-}
+export type RelayErrorBody = ErrorFields
 
 /**
  * Relay codes that say more than the status and that the page reacts to (hide
@@ -23,40 +21,6 @@ export const PASS_THROUGH_CODES: readonly string[] = [
   'context_length_exceeded',
   'seccheck_unavailable',
 ]
-
-/** Reads `{"error":{"message","code"|"type"}}`, `{"error":"text"}` or `{"message"}`; anything else is nothing. */
-export function parseRelayError(text: string): RelayErrorBody {
-  let body: unknown
-  try {
-    body = JSON.parse(text)
-  } catch {
-    return {}
-  }
-  if (typeof body !== 'object' || body === null) return {}
-  const raw = body as Record<string, unknown>
-  const error = raw.error
-  if (typeof error === 'string') return error ? { message: error } : {}
-  const source = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : raw
-  const result: RelayErrorBody = {}
-  if (typeof source.message === 'string' && source.message.trim()) result.message = source.message.trim()
-  const code = source.code ?? source.type
-  if (typeof code === 'string' && code) result.code = code
-  else if (typeof code === 'number') result.code = String(code)
-  return result
-}
-
-/**
- * Seconds to wait from a `Retry-After` header (delta-seconds or an HTTP date),
- * rounded up, at least 1; undefined when absent or unreadable.
- */
-export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined
-  const trimmed = value.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.max(1, Math.ceil(Number(trimmed)))
-  const date = Date.parse(trimmed)
-  if (Number.isNaN(date)) return undefined
-  return Math.max(1, Math.ceil((date - now) / 1000))
-}
 
 function clip(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max)}…` : text
@@ -104,7 +68,7 @@ export function describeHttpError(
   headers: unknown,
   now: number,
 ): ErrorUpdate {
-  const relay = parseRelayError(bodyText)
+  const relay = readErrorText(bodyText)
   const retryAfter = retryAfterSeconds(headerValue(headers, 'retry-after'), now)
   let update: ErrorUpdate
   if (relay.code && PASS_THROUGH_CODES.includes(relay.code) && status !== 401) {

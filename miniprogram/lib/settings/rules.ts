@@ -1,3 +1,5 @@
+import { normalizeRelayUrl } from './relay-url'
+
 /** What the user sets on the settings page. Plain JSON: stored as is. */
 export interface Settings {
   /** Base URL of the relay, without `/v1/...` (e.g. `https://relay.example.com`). */
@@ -40,19 +42,6 @@ function toNumber(value: unknown): number {
   if (typeof value === 'number') return value
   if (typeof value === 'string' && value.trim() !== '') return Number(value)
   return Number.NaN
-}
-
-/**
- * A relay URL as the user may paste it → the base URL: trimmed, trailing
- * slashes and a pasted `/v1/chat/completions`, `/v1/models` or `/v1` removed
- * (the client appends the paths itself).
- */
-export function normalizeRelayUrl(url: string): string {
-  return url
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\/v1(\/chat\/completions|\/models)?$/i, '')
-    .replace(/\/+$/, '')
 }
 
 /** Settings cleaned up for saving: trimmed strings, numbers from form strings, URL normalized. */

@@ -1,5 +1,4 @@
 import type { Align } from './types'
-import { countWork } from './work'
 
 /** Leading whitespace of a line: its width in columns (tab = 4) and the index of the first other char. */
 export interface Leading {
@@ -18,7 +17,6 @@ export function leading(line: string): Leading {
     else break
     i++
   }
-  countWork(i + 1)
   return { cols, first: i }
 }
 
@@ -65,7 +63,6 @@ function isHr(line: string, from: number): boolean {
     if (ch === c) n++
     else if (ch !== ' ' && ch !== '\t') break
   }
-  countWork(i - from)
   return i === line.length && n >= 3
 }
 
@@ -76,7 +73,6 @@ function fenceStart(line: string, first: number, cols: number): BlockStart | nul
   const len = i - first
   if (len < 3) return null
   const info = line.slice(i).trim()
-  countWork(line.length - first)
   if (c === '`' && info.includes('`')) return null
   return { kind: 'fence', char: c, len, indent: cols, info }
 }
@@ -96,7 +92,6 @@ function itemStart(line: string, first: number, cols: number): BlockStart | null
     marker = line[i]!
     i++
   }
-  countWork(i - first)
   const markerCols = cols + (i - first)
   if (i === line.length) {
     return { kind: 'item', ordered, marker, start, contentCols: markerCols + 1, content: i, empty: true }
@@ -133,7 +128,6 @@ export function blockStart(line: string, lead: Leading = leading(line)): BlockSt
     let i = first
     while (line[i] === '#') i++
     const level = i - first
-    countWork(level)
     if (level > 6 || (i < line.length && line[i] !== ' ' && line[i] !== '\t')) return null
     return { kind: 'heading', level: level as 1 | 2 | 3 | 4 | 5 | 6, content: i }
   }
@@ -150,7 +144,6 @@ export function closesFence(line: string, char: string, len: number): boolean {
   if (cols >= 4) return false
   let i = first
   while (line[i] === char) i++
-  countWork(i - first)
   if (i - first < len) return false
   return leading(line.slice(i)).first === line.length - i
 }
@@ -173,7 +166,6 @@ export function splitRow(line: string): string[] {
       start = i + 1
     }
   }
-  countWork(line.length)
   const rest = line.slice(start)
   if (rest.trim() !== '' || cells.length === 0) cells.push(rest)
   return cells
@@ -188,7 +180,6 @@ export function delimiterRow(line: string): Align[] | null {
   for (let i = 0; i < line.length; i++) {
     const c = line[i]
     if (c !== '|' && c !== '-' && c !== ':' && c !== ' ' && c !== '\t') {
-      countWork(i + 1)
       return null
     }
   }

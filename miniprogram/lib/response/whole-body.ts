@@ -1,8 +1,8 @@
 import { errorMessage } from '../errors/index'
-import { readError, readUsage } from '../stream/chat-fields'
+import { readChunk, toErrorUpdate } from '../openai/index'
+import { textToBytes } from '../stream/bytes'
 import type { ChatUpdate } from '../stream/index'
 import { createChatDecoder } from '../stream/index'
-import { textToBytes } from './text'
 
 function badResponse(status?: number): ChatUpdate {
   const update: ChatUpdate = { type: 'error', code: 'bad_response', message: errorMessage('bad_response') }
@@ -12,29 +12,23 @@ function badResponse(status?: number): ChatUpdate {
 
 /** Reads a `chat.completion` object (non-streaming answer) into a delta and a done. */
 function fromCompletion(body: Record<string, unknown>, status?: number): ChatUpdate[] {
-  const error = readError(body)
-  if (error) return [status !== undefined && error.status === undefined ? { ...error, status } : error]
-  const choices = body.choices
-  const choice = Array.isArray(choices)
-    ? (choices[0] as Record<string, unknown> | null | undefined)
-    : undefined
-  if (!choice || typeof choice !== 'object') return [badResponse(status)]
-  const message = (choice.message ?? choice.delta) as Record<string, unknown> | null | undefined
-  const updates: ChatUpdate[] = []
-  if (message && typeof message === 'object') {
-    const content = typeof message.content === 'string' ? message.content : ''
-    const raw = message.reasoning_content ?? message.reasoning
-    const reasoning = typeof raw === 'string' ? raw : ''
-    if (content || reasoning) {
-      const delta: ChatUpdate = { type: 'delta' }
-      if (content) delta.content = content
-      if (reasoning) delta.reasoning = reasoning
-      updates.push(delta)
-    }
+  const fields = readChunk(body)
+  if (fields.error) {
+    const error = toErrorUpdate(fields.error)
+    return [status !== undefined && error.status === undefined ? { ...error, status } : error]
   }
-  const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : null
-  const usage = readUsage(body.usage) ?? readUsage(choice.usage)
-  updates.push(usage ? { type: 'done', finishReason, usage } : { type: 'done', finishReason })
+  if (!fields.hasChoice) return [badResponse(status)]
+  const updates: ChatUpdate[] = []
+  if (fields.content || fields.reasoning) {
+    const delta: ChatUpdate = { type: 'delta' }
+    if (fields.content) delta.content = fields.content
+    if (fields.reasoning) delta.reasoning = fields.reasoning
+    updates.push(delta)
+  }
+  const finishReason = fields.finishReason ?? null
+  updates.push(
+    fields.usage ? { type: 'done', finishReason, usage: fields.usage } : { type: 'done', finishReason },
+  )
   return updates
 }
 

@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors/index'
-import type { ErrorUpdate } from './http-error'
+import type { ErrorUpdate } from './refusal'
 
 /**
  * A WeChat's `request` fail → error update. `request:fail interrupted` (or any

@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { createLineDecoder } from '../../miniprogram/lib/stream/lines'
+import { createLineDecoder } from '../../miniprogram/lib/stream/line-decoder'
 import { splitAt, splitEvery, utf8 } from './helpers'
 
 /** Runs the line decoder over the chunks; returns the lines it handed on. */
