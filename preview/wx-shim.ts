@@ -1,5 +1,5 @@
 import type { RequestOptions } from './runtime/request'
-import { request } from './runtime/request'
+import { dropConnections, request } from './runtime/request'
 import type { Router } from './runtime/router'
 import { storage } from './runtime/storage'
 import type { PreviewConfig } from './runtime/types'
@@ -91,6 +91,21 @@ export function installWx(router: Router): void {
   document.addEventListener('visibilitychange', () => {
     for (const cb of [...(document.hidden ? hideCbs : showCbs)]) cb()
   })
+  const networkCbs = new Set<(r: { isConnected: boolean; networkType: string }) => void>()
+  const network = (isConnected: boolean) => {
+    for (const cb of [...networkCbs]) cb({ isConnected, networkType: isConnected ? 'wifi' : 'none' })
+  }
+  window.addEventListener('online', () => network(true))
+  window.addEventListener('offline', () => network(false))
+  // Debug switch (the e2e tests use it): drop the connection as a phone switching networks does.
+  ;(window as unknown as Record<string, unknown>).__previewNetwork = {
+    drop(offlineMs = 300) {
+      network(false)
+      const dropped = dropConnections()
+      setTimeout(() => network(true), offlineMs)
+      return dropped
+    },
+  }
   let clipboard = ''
   const nav = (kind: 'navigateTo' | 'redirectTo' | 'reLaunch') => (o: Opts) =>
     api(kind, o, () => router.open(kind, String(o.url)))
@@ -145,6 +160,12 @@ export function installWx(router: Router): void {
       api('login', o, () => ({ code: `preview-${Math.random().toString(36).slice(2, 10)}` })),
     onThemeChange: (cb: (r: { theme: string }) => void) => themeCbs.add(cb),
     offThemeChange: (cb: (r: { theme: string }) => void) => themeCbs.delete(cb),
+    onNetworkStatusChange: (cb: (r: { isConnected: boolean; networkType: string }) => void) =>
+      networkCbs.add(cb),
+    offNetworkStatusChange: (cb: (r: { isConnected: boolean; networkType: string }) => void) =>
+      networkCbs.delete(cb),
+    getNetworkType: (o?: Opts) =>
+      api('getNetworkType', o, () => ({ networkType: navigator.onLine ? 'wifi' : 'none' })),
     onAppHide: (cb: () => void) => hideCbs.add(cb),
     offAppHide: (cb: () => void) => hideCbs.delete(cb),
     onAppShow: (cb: () => void) => showCbs.add(cb),

@@ -4,6 +4,12 @@ import type { ChatUpdate } from '../lib/stream/index'
 import { createUpdateGate } from '../lib/stream/update-gate'
 import { startChatRequest } from './chat-client'
 
+/** The relay an endpoint belongs to: everything before its last `/v1/` (chat, a generation's stream…). */
+function relayOf(endpoint: string): string {
+  const at = endpoint.lastIndexOf('/v1/')
+  return normalizeRelayUrl(at >= 0 ? endpoint.slice(0, at) : endpoint)
+}
+
 /** Storage key of the relay session obtained through wx.login. */
 export const SESSION_KEY = 'auth:session'
 
@@ -143,7 +149,7 @@ export function ensureLogin(relayUrl: string, force = false): Promise<string | n
  */
 export function startAuthorizedChatRequest(opts: AuthorizedChatOptions): { abort(): void } {
   if (opts.token) return startChatRequest(opts)
-  const relayUrl = normalizeRelayUrl(opts.url)
+  const relayUrl = relayOf(opts.url)
   // A retried request and an abort during the re-login are more ways to end: one gate for all.
   const out = createUpdateGate(opts.onUpdate)
   let current: { abort(): void } | null = null

@@ -12,10 +12,16 @@ import { createUpdateGate } from '../lib/stream/update-gate'
 
 /** Options of one chat request (the contract other code builds against). */
 export interface ChatRequestOptions {
-  /** Full `<relayUrl>/v1/chat/completions`. */
+  /** Full `<relayUrl>/v1/chat/completions` (or a generation's `…/stream` with `method: 'GET'`). */
   url: string
-  /** The OpenAI request body (model, messages, temperature…); `stream` is set here. */
-  body: object
+  /** POST (default) sends `body`; GET reads an existing generation's stream. */
+  method?: 'POST' | 'GET'
+  /** The OpenAI request body (model, messages, temperature…); `stream` is set here. POST only. */
+  body?: object
+  /** More request headers (`X-Generation-Id`, `Last-Event-ID`). */
+  headers?: Record<string, string>
+  /** The response's status and headers, as soon as they arrive (before any body byte). */
+  onHeaders?(status: number | undefined, headers: unknown): void
   /** Access token, sent as `Authorization: Bearer …` when set. */
   token?: string
   /** Receives deltas, then exactly one `done` or `error` (its message in Chinese), and nothing after it. */
@@ -114,6 +120,7 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
     if (gate.closed) return
     headers = res.header
     if (typeof res.statusCode === 'number') status = res.statusCode
+    opts.onHeaders?.(status, res.header)
     const type = headerValue(res.header, 'content-type')
     const notStream = type !== undefined && !/text\/event-stream/i.test(type)
     if ((status !== undefined && !isOk(status)) || notStream) buffered = true
@@ -136,6 +143,8 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
     if (gate.closed) return
     const finalStatus = typeof res.statusCode === 'number' ? res.statusCode : status
     const finalHeaders = res.header ?? headers
+    // Platforms without the headers event (and DevTools without its status) tell only now.
+    if (headers === undefined || status === undefined) opts.onHeaders?.(finalStatus, finalHeaders)
     const body = gotChunk ? concatBytes(kept) : responseBytes(res.data)
     if (buffered || (finalStatus !== undefined && !isOk(finalStatus))) {
       readWhole(body, finalStatus, finalHeaders)
@@ -146,7 +155,9 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   }
 
   if (typeof wx.onAppHide === 'function') wx.onAppHide(onAppHide)
-  const header: Record<string, string> = { 'Content-Type': 'application/json' }
+  const method = opts.method ?? 'POST'
+  const header: Record<string, string> = { ...opts.headers }
+  if (method === 'POST') header['Content-Type'] = 'application/json'
   if (opts.token) header.Authorization = `Bearer ${opts.token}`
   if (streaming) {
     firstByteTimer = setTimeout(
@@ -157,9 +168,9 @@ export function startChatRequest(opts: ChatRequestOptions): ChatRequestHandle {
   try {
     task = wx.request({
       url: opts.url,
-      method: 'POST',
+      method,
       header,
-      data: JSON.stringify({ ...opts.body, stream: streaming }),
+      ...(method === 'POST' ? { data: JSON.stringify({ ...opts.body, stream: streaming }) } : {}),
       enableChunked: streaming,
       responseType: 'arraybuffer',
       dataType: '其他',

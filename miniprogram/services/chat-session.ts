@@ -14,7 +14,7 @@ import {
   type Patch,
   splitPatch,
 } from '../lib/view/index'
-import { startAuthorizedChatRequest } from './auth'
+import { type GenerationHandle, startGeneration } from './generation'
 import { canStream } from './platform'
 import { loadSettings } from './settings'
 import { loadConversation, notifySaveResult, saveConversation } from './storage'
@@ -37,6 +37,13 @@ function newId(prefix: string): string {
   return `${prefix}${Date.now().toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`
 }
 
+/** A relay generation id (`^[A-Za-z0-9_-]{8,64}$`): unguessable enough that ids never collide. */
+function newGenerationId(): string {
+  let random = ''
+  while (random.length < 16) random += Math.random().toString(36).slice(2)
+  return `g${Date.now().toString(36)}${random.slice(0, 16)}`
+}
+
 /**
  * One open conversation on the chat page: user actions go through the lib/chat reducer, the
  * answer through the chat client, and every state reaches the page as merged, path-based patches
@@ -47,7 +54,7 @@ export class ChatSession {
   conversation: Conversation
   private readonly model = new ChatViewModel()
   private readonly scheduler: FlushScheduler
-  private request: { abort(): void } | null = null
+  private request: GenerationHandle | null = null
   private readonly onAppHide = () => this.hide()
   private readonly onAppShow = () => this.show()
 
@@ -68,45 +75,53 @@ export class ChatSession {
     return streamingMessage(this.conversation) !== undefined
   }
 
-  /** Opens a stored conversation (or a new one when `id` is missing or unknown). */
+  /**
+   * Opens a stored conversation (or a new one when `id` is missing or unknown). An answer that was
+   * still being generated when it was left (or when WeChat killed the app) is reattached to; the
+   * conversation being left keeps its own generation running on the relay.
+   */
   open(id?: string): void {
-    this.abort()
+    this.detach()
     const stored = id ? loadConversation(id) : null
     this.conversation = stored ? recover(stored) : createConversation(newId('c'), Date.now())
     this.model.reset()
     this.model.apply(this.conversation)
     this.scheduler.flushNow()
+    const answer = streamingMessage(this.conversation)
+    if (answer?.generationId) this.runGeneration(answer.id, answer.generationId, answer.lastEventId ?? '')
   }
 
   /** Sends `text` as a new user message. Returns false when it cannot be sent now. */
   send(text: string): boolean {
     if (this.streaming || text.trim() === '') return false
-    return this.act(
-      { type: 'send', text, userId: newId('u'), assistantId: newId('a'), now: Date.now() },
-      true,
-    )
+    const ids = { userId: newId('u'), assistantId: newId('a'), generationId: newGenerationId() }
+    return this.act({ type: 'send', text, ...ids, now: Date.now() }, true)
   }
 
   /** Replaces the last user message and answers it again. */
   edit(text: string): boolean {
-    return this.act({ type: 'edit', text, assistantId: newId('a'), now: Date.now() }, true)
+    const ids = { assistantId: newId('a'), generationId: newGenerationId() }
+    return this.act({ type: 'edit', text, ...ids, now: Date.now() }, true)
   }
 
   /** Answers the last user message again (after a finished answer or a failure). */
   regenerate(): boolean {
-    return this.act({ type: 'regenerate', assistantId: newId('a'), now: Date.now() }, true)
+    const ids = { assistantId: newId('a'), generationId: newGenerationId() }
+    return this.act({ type: 'regenerate', ...ids, now: Date.now() }, true)
   }
 
   /** Carries on a cut answer. */
   continueAnswer(): boolean {
-    return this.act({ type: 'continue', now: Date.now() }, true)
+    return this.act({ type: 'continue', generationId: newGenerationId(), now: Date.now() }, true)
   }
 
-  /** Stops the streaming answer; its partial text stays. */
+  /** Stops the streaming answer (and its generation on the relay); its partial text stays. */
   stop(): void {
     // Mark it stopped first: an `aborted` error the client may report afterwards is then stale.
     this.act({ type: 'stop', now: Date.now() }, false)
-    this.abort()
+    const request = this.request
+    this.request = null
+    request?.stop()
     this.persist()
   }
 
@@ -152,10 +167,9 @@ export class ChatSession {
     }
   }
 
-  /** The page goes away: save and release. */
+  /** The page goes away: save and release (a streaming answer goes on on the relay). */
   dispose(): void {
-    if (this.streaming) this.persist()
-    this.abort()
+    this.detach()
     this.scheduler.dispose()
     live.delete(this)
     if (typeof wx.offAppHide === 'function') wx.offAppHide(this.onAppHide)
@@ -208,20 +222,30 @@ export class ChatSession {
 
   private startAnswer(): void {
     const answer = streamingMessage(this.conversation)
-    if (!answer) return
+    if (answer?.generationId) this.runGeneration(answer.id, answer.generationId)
+  }
+
+  /** Starts generation `generationId` for answer `messageId`, or reattaches to it after `resumeFrom`. */
+  private runGeneration(messageId: string, generationId: string, resumeFrom?: string): void {
     const plan = planChatRequest(this.conversation, loadSettings(), canStream())
-    if (plan.notice) toast(plan.notice)
+    if (plan.notice && resumeFrom === undefined) toast(plan.notice)
     try {
-      this.request = startAuthorizedChatRequest({
-        url: plan.url,
+      this.request = startGeneration({
+        relayUrl: plan.relayUrl,
         body: plan.body,
         token: plan.token,
         streaming: plan.streaming,
-        onUpdate: (update) => this.onUpdate(answer.id, update),
+        generationId,
+        ...(resumeFrom !== undefined ? { resumeFrom, lostMessage: RECOVERED_MESSAGE } : {}),
+        onUpdate: (update) => this.onUpdate(messageId, update),
+        onReconnecting: (on) => {
+          this.model.setReconnecting(on ? messageId : null)
+          this.scheduler.request()
+        },
       })
     } catch (error) {
       const message = error instanceof Error ? error.message : '请求失败'
-      this.onUpdate(answer.id, { type: 'error', message, code: 'network' })
+      this.onUpdate(messageId, { type: 'error', message, code: 'network' })
     }
   }
 
@@ -238,10 +262,12 @@ export class ChatSession {
     this.scheduler.flushNow()
   }
 
-  private abort(): void {
+  /** Saves a streaming answer as it stands and lets its generation go on without this page. */
+  private detach(): void {
+    if (this.streaming) this.persist()
     const request = this.request
     this.request = null
-    request?.abort()
+    request?.detach()
   }
 
   private flush(): void {
@@ -252,10 +278,13 @@ export class ChatSession {
   }
 }
 
-/** An answer stored while streaming belongs to a dead request: mark it interrupted (or failed if empty). */
+/**
+ * An answer stored while streaming: one with a generation is reattached to (see `open`); one
+ * without (stored by an older version) belongs to a dead request: interrupted, or failed if empty.
+ */
 function recover(conversation: Conversation): Conversation {
   const answer = streamingMessage(conversation)
-  if (!answer) return conversation
+  if (!answer || answer.generationId) return conversation
   const update: ChatUpdate = { type: 'error', message: RECOVERED_MESSAGE, code: 'interrupted' }
   return reduceConversation(conversation, { type: 'update', messageId: answer.id, update, now: Date.now() })
 }

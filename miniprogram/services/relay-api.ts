@@ -2,6 +2,7 @@ import { errorMessage } from '../lib/errors/index'
 import { parseModelList } from '../lib/openai/index'
 import { describeHttpError, describeRequestFail } from '../lib/response/index'
 import { normalizeRelayUrl } from '../lib/settings/index'
+import { ensureLogin } from './auth'
 
 /** Small requests of the settings page: they should answer fast or not at all. */
 const TIMEOUT_MS = 10_000
@@ -89,4 +90,35 @@ export async function testConnection(relayUrl: string, token: string): Promise<C
       return { ok: false, message: `已连接中转服务，但${errorMessage('unauthorized')}` }
     return { ok: false, message: (error as Error).message }
   }
+}
+
+/**
+ * Asks the relay to stop generation `id` (the user pressed 停止). Resolves whether or not the relay
+ * knew it; rejects only when the request could not be made. The token is the settings token, or
+ * the WeChat login session's when there is none.
+ */
+export async function cancelGeneration(
+  relayUrl: string,
+  id: string,
+  token: string | undefined,
+): Promise<void> {
+  const base = normalizeRelayUrl(relayUrl)
+  const bearer = token || (await ensureLogin(base).catch(() => null)) || undefined
+  await new Promise<void>((resolve, reject) => {
+    const header: Record<string, string> = { 'Content-Type': 'application/json' }
+    if (bearer) header.Authorization = `Bearer ${bearer}`
+    try {
+      wx.request({
+        url: `${base}/v1/generations/${encodeURIComponent(id)}/cancel`,
+        method: 'POST',
+        header,
+        data: '{}',
+        timeout: TIMEOUT_MS,
+        success: () => resolve(),
+        fail: (err) => reject(new Error(describeRequestFail(err?.errMsg, false).message)),
+      })
+    } catch {
+      reject(new Error(errorMessage('network')))
+    }
+  })
 }

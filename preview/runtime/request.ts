@@ -62,6 +62,19 @@ function wholeData(o: RequestOptions, bytes: ArrayBuffer): unknown {
   return text
 }
 
+/** Requests in flight, each with a way to fail it as a lost connection does. */
+const inFlight = new Set<() => void>()
+
+/**
+ * Fails every request in flight with `request:fail` and aborts its fetch, as WeChat reports a
+ * dropped connection (Wi-Fi to 4G, a tunnel). The preview's debug switch for what devices do.
+ */
+export function dropConnections(): number {
+  const count = inFlight.size
+  for (const fail of [...inFlight]) fail()
+  return count
+}
+
 /** Issues one request; `rewrite` maps the app's URL to the one actually fetched (the preview's relay). */
 export function request(o: RequestOptions, rewrite: (url: string) => string): PreviewRequestTask {
   const headerCbs = new Set<Listener<{ statusCode: number; header: Headers; cookies: string[] }>>()
@@ -72,6 +85,7 @@ export function request(o: RequestOptions, rewrite: (url: string) => string): Pr
   const finish = (ok: boolean, res: unknown) => {
     if (done) return
     done = true
+    inFlight.delete(lose)
     clearTimeout(timer)
     if (ok) o.success?.(res)
     else o.fail?.(res as { errMsg: string })
@@ -83,6 +97,11 @@ export function request(o: RequestOptions, rewrite: (url: string) => string): Pr
   }, o.timeout ?? 60_000)
   const headers: Headers = { ...(o.header ?? {}) }
   const { url, body } = encodeBody({ ...o, url: rewrite(o.url) }, headers)
+  const lose = () => {
+    controller.abort()
+    finish(false, { errMsg: 'request:fail', errno: 600001 })
+  }
+  inFlight.add(lose)
 
   const run = async () => {
     const res = await fetch(url, {

@@ -131,4 +131,12 @@ describe('chat-message', () => {
     expect(find(cut, '.error-interrupted')).toBeTruthy()
     expect(textOf(cut, '.error-text')).toBe('连接中断，回答不完整')
   })
+
+  test('reattaching shows a quiet note and nothing else changes', () => {
+    const message = mount('components/chat-message/index', { role: 'assistant', status: 'streaming' })
+    expect(find(message, '.reconnecting')).toBeUndefined()
+    message.setData({ reconnecting: true })
+    expect(textOf(message, '.reconnecting')).toBe('重新连接中…')
+    expect(find(message, '.error')).toBeUndefined()
+  })
 })

@@ -118,6 +118,17 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     expect(texts(reborn, '.chat-message >>> .bubble')).toEqual(['第一个问题', '第二个问题'])
     expect(texts(reborn, '.chat-message >>> .answer')[0]).toBe(firstAnswer)
     expect(lastAnswer(reborn).length).toBeGreaterThan(10)
+    // It reattaches to the answer's generation from the last event shown; this relay double has
+    // no generations (404), so the answer ends interrupted with what was saved.
+    await waitFor(() => lastStatus(reborn) !== 'streaming', 'the reattach to give up')
+    const reattach = world.double.calls.find((call) => call.options.url.includes('/v1/generations/'))
+    expect(reattach?.options.method).toBe('GET')
+    expect(reattach?.options.header).toMatchObject({ 'Last-Event-ID': '0' })
+    for (const call of world.double.calls) {
+      expect(call.options.url).toMatch(
+        /^http:\/\/127\.0\.0\.1:8787\/(auth\/wx-login|v1\/generations\/g[\w-]+\/stream)$/,
+      )
+    }
     expect(lastStatus(reborn)).toBe('interrupted')
     expect(find(reborn, '.message-actions >>> .action-continue')).toBeTruthy()
   })
@@ -135,6 +146,7 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     world = createWorld({}, snapshot)
     const reborn = mountChat()
     expect(texts(reborn, '.chat-message >>> .bubble')).toEqual(['还没回答就被杀掉'])
+    await waitFor(() => lastStatus(reborn) !== 'streaming', 'the reattach to give up')
     expect(lastStatus(reborn)).toBe('error')
     expect(find(reborn, '.message-actions >>> .action-retry')).toBeTruthy()
   })

@@ -144,6 +144,20 @@ describe('createFlushScheduler', () => {
   })
 })
 
+/** setData's path rules: `a.b[2].c` walks (and creates) objects and arrays, then assigns. */
+function setPath(data: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.match(/[^.[\]]+/g) ?? []
+  let target = data as Record<string, unknown>
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) {
+      target[part] = JSON.parse(JSON.stringify(value))
+      return
+    }
+    target[part] ??= /^\d+$/.test(parts[i + 1] ?? '') ? [] : {}
+    target = target[part] as Record<string, unknown>
+  })
+}
+
 describe('splitPatch', () => {
   test('a burst is cut into pieces under the limit that together make the patch', () => {
     const patch: Record<string, unknown> = {}
@@ -157,10 +171,30 @@ describe('splitPatch', () => {
     expect(pieces.flatMap((piece) => Object.keys(piece))).toEqual(Object.keys(patch))
   })
 
-  test('small patches stay whole; one oversized key travels alone; empty gives nothing', () => {
+  test('small patches stay whole; one oversized string travels alone; empty gives nothing', () => {
     expect(splitPatch({ a: 1, b: 'two' })).toEqual([{ a: 1, b: 'two' }])
     const big = 'y'.repeat(5000)
     expect(splitPatch({ a: 1, big, c: 3 }, 3500)).toEqual([{ a: 1 }, { big }, { c: 3 }])
     expect(splitPatch({})).toEqual([])
+  })
+
+  test('a whole new block too big for one setData goes as its container, then its lines by path', () => {
+    const lines = Array.from({ length: 60 }, (_, i) => [
+      { text: `const line${i} = "${'值'.repeat(30)}"`, kind: 'plain' },
+    ])
+    const block = { type: 'code', lang: 'ts', lines }
+    const patch = { 'messages[1].blocks[4]': block, streaming: true }
+    const pieces = splitPatch(patch, 3500)
+    expect(pieces.length).toBeGreaterThan(1)
+    for (const piece of pieces) expect(patchSize(piece)).toBeLessThanOrEqual(3500)
+    expect(pieces[0]).toMatchObject({ 'messages[1].blocks[4]': { type: 'code', lang: 'ts', lines: [] } })
+    // Applied one after another with WeChat's path rules, the pieces build exactly the patch's data.
+    const data: Record<string, unknown> = { messages: [{}, { blocks: [0, 1, 2, 3] }] }
+    const expected: Record<string, unknown> = {
+      messages: [{}, { blocks: [0, 1, 2, 3, block] }],
+      streaming: true,
+    }
+    for (const piece of pieces) for (const [path, value] of Object.entries(piece)) setPath(data, path, value)
+    expect(data).toEqual(expected)
   })
 })

@@ -17,5 +17,7 @@ Component({
     waiting: { type: Boolean, value: false },
     /** The error or notice under the answer; '' for none. */
     error: { type: String, value: '' },
+    /** The connection dropped and the answer is being picked up again: a quiet note, nothing more. */
+    reconnecting: { type: Boolean, value: false },
   },
 })

@@ -19,13 +19,18 @@ export function stopAnswer(conversation: Conversation, now: number): Conversatio
  * streaming answer `assistantId` takes its place, answering the same user message.
  * @throws RangeError when the last message is not a finished answer.
  */
-export function regenerateAnswer(conversation: Conversation, assistantId: string, now: number): Conversation {
+export function regenerateAnswer(
+  conversation: Conversation,
+  assistantId: string,
+  now: number,
+  generationId?: string,
+): Conversation {
   const last = lastMessage(conversation)
   if (last?.role !== 'assistant' || last.status === 'streaming') {
     throw new RangeError('没有可以重新生成的回答')
   }
   const messages = conversation.messages.slice(0, -1)
-  messages.push(createPlaceholder(assistantId, now))
+  messages.push(createPlaceholder(assistantId, now, generationId))
   return { ...conversation, messages, updatedAt: now }
 }
 
@@ -47,10 +52,13 @@ export function canContinue(message: Message | undefined): boolean {
  * OpenAI-compatible model can pick up where it stopped.
  * @throws RangeError when the last answer cannot be continued (see `canContinue`).
  */
-export function continueAnswer(conversation: Conversation, now: number): Conversation {
+export function continueAnswer(conversation: Conversation, now: number, generationId?: string): Conversation {
   const index = conversation.messages.length - 1
   const message = conversation.messages[index]
   if (!message || !canContinue(message)) throw new RangeError('这条回答无法继续')
-  const { error: _error, finishReason: _finish, ...rest } = message
-  return withMessageAt(conversation, index, { ...rest, status: 'streaming' }, now)
+  // A new generation extends the text: the old one's id and event position no longer apply.
+  const { error: _e, finishReason: _f, generationId: _g, lastEventId: _l, ...rest } = message
+  const next: Message = { ...rest, status: 'streaming' }
+  if (generationId) next.generationId = generationId
+  return withMessageAt(conversation, index, next, now)
 }

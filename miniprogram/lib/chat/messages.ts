@@ -6,9 +6,11 @@ export function createConversation(id: string, now: number): Conversation {
   return { id, title: DEFAULT_TITLE, createdAt: now, updatedAt: now, messages: [] }
 }
 
-/** An empty assistant message waiting for its first token. */
-export function createPlaceholder(id: string, now: number): Message {
-  return { id, role: 'assistant', content: '', status: 'streaming', createdAt: now }
+/** An empty assistant message waiting for its first token (of generation `generationId`, if resumable). */
+export function createPlaceholder(id: string, now: number, generationId?: string): Message {
+  const message: Message = { id, role: 'assistant', content: '', status: 'streaming', createdAt: now }
+  if (generationId) message.generationId = generationId
+  return message
 }
 
 /** The last message, if any. */

@@ -8,17 +8,18 @@ import { applyUpdate } from './update'
 /**
  * Everything that can happen to a conversation. Ids and `now` are passed in
  * (never generated inside) so the reducer is pure and replayable in tests.
+ * `generationId` names the relay generation that will produce the new answer.
  * After `send`, `edit`, `regenerate` and `continue`, build the request
  * with `planChatRequest` and feed the stream's updates back as `update`
  * actions carrying the streaming message's id.
  */
 export type ChatAction =
-  | { type: 'send'; text: string; userId: string; assistantId: string; now: number }
+  | { type: 'send'; text: string; userId: string; assistantId: string; generationId?: string; now: number }
   | { type: 'update'; messageId: string; update: ChatUpdate; now: number }
   | { type: 'stop'; now: number }
-  | { type: 'regenerate'; assistantId: string; now: number }
-  | { type: 'edit'; text: string; assistantId: string; now: number }
-  | { type: 'continue'; now: number }
+  | { type: 'regenerate'; assistantId: string; generationId?: string; now: number }
+  | { type: 'edit'; text: string; assistantId: string; generationId?: string; now: number }
+  | { type: 'continue'; generationId?: string; now: number }
   | { type: 'rename'; title: string; now: number }
 
 /**
@@ -37,11 +38,17 @@ export function reduceConversation(conversation: Conversation, action: ChatActio
     case 'stop':
       return stopAnswer(conversation, action.now)
     case 'regenerate':
-      return regenerateAnswer(conversation, action.assistantId, action.now)
+      return regenerateAnswer(conversation, action.assistantId, action.now, action.generationId)
     case 'edit':
-      return editLastUserMessage(conversation, action.text, action.assistantId, action.now)
+      return editLastUserMessage(
+        conversation,
+        action.text,
+        action.assistantId,
+        action.now,
+        action.generationId,
+      )
     case 'continue':
-      return continueAnswer(conversation, action.now)
+      return continueAnswer(conversation, action.now, action.generationId)
     case 'rename':
       return {
         ...conversation,

@@ -1,5 +1,5 @@
 import type { Settings } from '../settings/index'
-import { relayEndpoint } from '../settings/index'
+import { normalizeRelayUrl } from '../settings/index'
 import { buildRequestMessages } from './context'
 import type { Conversation } from './types'
 
@@ -11,7 +11,8 @@ export const TRUNCATED_NOTICE = '消息过长，已省略中间部分'
 
 /** One chat request, ready for the chat client. */
 export interface ChatRequestPlan {
-  url: string
+  /** The relay's base URL (normalized). */
+  relayUrl: string
   /** The OpenAI request body. */
   body: { model: string; messages: { role: string; content: string }[]; temperature: number; stream: boolean }
   /** The settings' access token, when set (otherwise the WeChat login supplies one). */
@@ -33,7 +34,7 @@ export function planChatRequest(
     maxChars: REQUEST_MAX_CHARS,
   })
   const plan: ChatRequestPlan = {
-    url: relayEndpoint(settings.relayUrl, '/v1/chat/completions'),
+    relayUrl: normalizeRelayUrl(settings.relayUrl),
     body: {
       model: settings.model,
       messages: context.messages,

@@ -25,7 +25,7 @@ function retitled(conversation: Conversation, firstUserText: string): string {
 export function sendMessage(
   conversation: Conversation,
   text: string,
-  ids: { userId: string; assistantId: string },
+  ids: { userId: string; assistantId: string; generationId?: string },
   now: number,
 ): Conversation {
   requireText(text)
@@ -35,7 +35,7 @@ export function sendMessage(
   return {
     ...conversation,
     title: isFirst ? retitled(conversation, text) : conversation.title,
-    messages: [...conversation.messages, user, createPlaceholder(ids.assistantId, now)],
+    messages: [...conversation.messages, user, createPlaceholder(ids.assistantId, now, ids.generationId)],
     updatedAt: now,
   }
 }
@@ -50,6 +50,7 @@ export function editLastUserMessage(
   text: string,
   assistantId: string,
   now: number,
+  generationId?: string,
 ): Conversation {
   requireText(text)
   requireIdle(conversation)
@@ -57,7 +58,7 @@ export function editLastUserMessage(
   const user = conversation.messages[index]
   if (!user) throw new RangeError('没有可以编辑的消息')
   const messages = conversation.messages.slice(0, index)
-  messages.push({ ...user, content: text, createdAt: now }, createPlaceholder(assistantId, now))
+  messages.push({ ...user, content: text, createdAt: now }, createPlaceholder(assistantId, now, generationId))
   return {
     ...conversation,
     title: index === 0 ? retitled(conversation, text) : conversation.title,

@@ -42,6 +42,10 @@ export interface Message {
   /** The provider's `finish_reason` (`stop`, `length`, …) once done. */
   finishReason?: string | null
   createdAt: number
+  /** The relay generation producing (or that produced) this answer: the client reattaches to it. */
+  generationId?: string
+  /** The last event of that generation already in `content`: a reattach asks for what follows. */
+  lastEventId?: string
 }
 
 /** A conversation: plain JSON, stored under its own key. */

@@ -56,6 +56,8 @@ export function applyUpdate(
   if (update.type === 'delta') {
     if (!update.content && !update.reasoning) return conversation
     next = withDelta(message, update, now)
+    // The text and the position it was read up to change together, so a reattach neither repeats nor skips.
+    if (update.eventId !== undefined) next.lastEventId = update.eventId
   } else if (update.type === 'done') {
     next = { ...closeReasoning(message, now), status: 'done', finishReason: update.finishReason }
     if (update.usage) next.usage = update.usage

@@ -49,6 +49,7 @@ const TABLE = {
   server_error: ['中转服务出错，回答中断', 'interruption'],
   overloaded: ['模型繁忙，回答中断，请稍后再试', 'interruption'],
   cancelled: ['回答已取消', 'stopped'],
+  generation_not_found: ['回答已过期，无法继续接收', 'failure'],
 } as const satisfies Record<string, readonly [string, ErrorKind]>
 
 /** A code the app knows. Other strings may still arrive from a provider; they read as `GENERIC_MESSAGE`. */
@@ -83,6 +84,24 @@ export function errorMessage(code: ChatErrorCode): string {
 /** The connection broke: an answer with text becomes `interrupted` (continuable). */
 export function isInterruption(code: string | undefined): boolean {
   return entry(code)?.[1] === 'interruption'
+}
+
+/**
+ * The client lost the connection before it saw how the answer ends: nothing says the answer itself
+ * failed, so a resumable one is reattached to rather than reported.
+ */
+const LOST_CONNECTION: ReadonlySet<string> = new Set([
+  'network',
+  'timeout',
+  'first_byte_timeout',
+  'idle_timeout',
+  'background',
+  'interrupted',
+])
+
+/** See LOST_CONNECTION. */
+export function lostConnection(code: string | undefined): boolean {
+  return code !== undefined && LOST_CONNECTION.has(code)
 }
 
 /** Content security: the answer's text must be dropped, not shown, not stored, not sent again. */

@@ -9,6 +9,7 @@ export {
   isInterruption,
   isKnownCode,
   isStop,
+  lostConnection,
   UNCHECKED_NOTICE,
 } from './codes'
 export { hasChinese, localizeError } from './localize'

@@ -20,13 +20,22 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
   let finishReason: string | null = null
   let sawFinishReason = false
   let usage: ChatUsage | undefined
+  /** The `id:` of the event being read ('' when the stream does not number its events). */
+  let eventId = ''
+
+  /** Tags an update with the event it came from, for resuming after it. */
+  function tagged<T extends ChatUpdate>(update: T): T {
+    if (eventId !== '') update.eventId = eventId
+    return update
+  }
 
   function done(): void {
-    finish(usage ? { type: 'done', finishReason, usage } : { type: 'done', finishReason })
+    finish(tagged(usage ? { type: 'done', finishReason, usage } : { type: 'done', finishReason }))
   }
 
   function onEvent(event: SseEvent): void {
     if (gate.closed) return
+    eventId = event.lastEventId
     const data = event.data
     if (data === '[DONE]') {
       done()
@@ -37,21 +46,21 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
       chunk = JSON.parse(data)
     } catch {
       // A stray non-JSON line (some gateways send `data: ping`) is not the answer.
-      if (event.type === 'error') finish({ type: 'error', message: data || '服务出错' })
+      if (event.type === 'error') finish(tagged({ type: 'error', message: data || '服务出错' }))
       return
     }
     if (typeof chunk !== 'object' || chunk === null) return
     const body = chunk as Record<string, unknown>
     const fields = readChunk(body)
     if (fields.error || event.type === 'error') {
-      finish(toErrorUpdate(fields.error ?? readErrorFields(body)))
+      finish(tagged(toErrorUpdate(fields.error ?? readErrorFields(body))))
       return
     }
     usage = fields.usage ?? usage
     const { content, reasoning } = fields
-    if (content && reasoning) gate.emit({ type: 'delta', content, reasoning })
-    else if (content) gate.emit({ type: 'delta', content })
-    else if (reasoning) gate.emit({ type: 'delta', reasoning })
+    if (content && reasoning) gate.emit(tagged({ type: 'delta', content, reasoning }))
+    else if (content) gate.emit(tagged({ type: 'delta', content }))
+    else if (reasoning) gate.emit(tagged({ type: 'delta', reasoning }))
     if (fields.finishReason) {
       finishReason = fields.finishReason
       sawFinishReason = true
@@ -65,6 +74,8 @@ export function createChatDecoder(onUpdate: (update: ChatUpdate) => void): Chunk
     },
     end() {
       sse.end()
+      // Not tagged: an end without [DONE] is not an event of the stream.
+      eventId = ''
       if (sawFinishReason) done()
       else finish({ type: 'error', message: INTERRUPTED_MESSAGE, code: 'interrupted' })
     },

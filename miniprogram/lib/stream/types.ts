@@ -34,8 +34,11 @@ export interface ChatUsage {
 /**
  * What a chat stream means to the UI. A stream yields any number of `delta`s
  * followed by exactly one `done` or one `error`, and nothing after that.
+ * `eventId` is the SSE `id:` of the event the update came from, when the stream
+ * numbers its events (a resumable generation): a client that keeps it with the
+ * text can ask for exactly the events after it.
  */
 export type ChatUpdate =
-  | { type: 'delta'; content?: string; reasoning?: string }
-  | { type: 'done'; finishReason: string | null; usage?: ChatUsage }
-  | { type: 'error'; message: string; code?: string; status?: number }
+  | { type: 'delta'; content?: string; reasoning?: string; eventId?: string }
+  | { type: 'done'; finishReason: string | null; usage?: ChatUsage; eventId?: string }
+  | { type: 'error'; message: string; code?: string; status?: number; eventId?: string }

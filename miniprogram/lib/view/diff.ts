@@ -60,27 +60,53 @@ export function patchSize(patch: Patch): number {
 /** Largest patch sent in one setData: under the 4 KB target with room for the page's own keys. */
 export const PATCH_MAX_CHARS = 3500
 
+function cost(key: string, value: unknown): number {
+  // `"key":value,` in the piece's JSON.
+  return JSON.stringify(key).length + JSON.stringify(value ?? null).length + 2
+}
+
+/**
+ * One key whose value alone is over the limit (a whole code block or table that appeared within
+ * one merge window) → the same data as several paths: the container first, with its large arrays
+ * and objects empty, then each of their items at its own path. Only a single string too long for
+ * one setData stays as it is.
+ */
+function expand(key: string, value: unknown, maxChars: number): [string, unknown][] {
+  if (cost(key, value) <= maxChars || typeof value !== 'object' || value === null) return [[key, value]]
+  if (Array.isArray(value)) {
+    return [[key, []], ...value.flatMap((item, i) => expand(`${key}[${i}]`, item, maxChars))]
+  }
+  const shell: Record<string, unknown> = {}
+  const later: [string, unknown][] = []
+  for (const [field, inner] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof inner === 'object' && inner !== null && cost(field, inner) > maxChars / 4) {
+      shell[field] = Array.isArray(inner) ? [] : {}
+      later.push(...expand(`${key}.${field}`, inner, maxChars))
+    } else shell[field] = inner
+  }
+  return [[key, shell], ...later]
+}
+
 /**
  * Splits `patch` into pieces of at most `maxChars` (greedily, keys in order),
  * for a burst that brought more text than one setData should carry (a slow
  * phone, a network that delivers a large chunk at once). The paths of one
- * diff never overlap, so the pieces can be applied one after another. A
- * single key larger than `maxChars` travels alone.
+ * diff never overlap, so the pieces can be applied one after another; a key
+ * too large on its own is sent as its parts (see `expand`).
  */
 export function splitPatch(patch: Patch, maxChars = PATCH_MAX_CHARS): Patch[] {
   const pieces: Patch[] = []
   let piece: Patch = {}
   let size = 2
-  for (const [key, value] of Object.entries(patch)) {
-    // `"key":value,` in the piece's JSON.
-    const cost = JSON.stringify(key).length + JSON.stringify(value ?? null).length + 2
-    if (size + cost > maxChars && Object.keys(piece).length > 0) {
+  for (const [key, value] of Object.entries(patch).flatMap(([k, v]) => expand(k, v, maxChars))) {
+    const entry = cost(key, value)
+    if (size + entry > maxChars && Object.keys(piece).length > 0) {
       pieces.push(piece)
       piece = {}
       size = 2
     }
     piece[key] = value
-    size += cost
+    size += entry
   }
   if (Object.keys(piece).length > 0) pieces.push(piece)
   return pieces

@@ -35,6 +35,7 @@ export class ChatViewModel {
   private parsers = new Map<string, IncrementalMarkdown>()
   private opened = new Map<string, boolean>()
   private meta: ChatMeta | null = null
+  private reconnecting: string | null = null
   private sentMeta: Partial<ChatMeta> = {}
 
   /**
@@ -63,6 +64,17 @@ export class ChatViewModel {
     this.opened.set(view.id, !view.reasoningOpen)
     this.views[index] = { ...view, reasoningOpen: !view.reasoningOpen }
     this.dirty.add(index)
+  }
+
+  /** Message `id` is reattaching to its generation (or none is, with null). */
+  setReconnecting(id: string | null): void {
+    if (this.reconnecting === id) return
+    const before = this.reconnecting
+    this.reconnecting = id
+    for (let i = 0; i < this.messages.length; i++) {
+      const message = this.messages[i]
+      if (message && (message.id === before || message.id === id)) this.stale.add(i)
+    }
   }
 
   /** Forgets everything sent: the next flush sends the whole list (a new page or conversation). */
@@ -120,7 +132,12 @@ export class ChatViewModel {
   }
 
   private build(message: Message): MessageView {
-    return messageView(message, this.blocksOf(message), this.opened.get(message.id))
+    return messageView(
+      message,
+      this.blocksOf(message),
+      this.opened.get(message.id),
+      message.id === this.reconnecting,
+    )
   }
 
   private blocksOf(message: Message): Block[] {

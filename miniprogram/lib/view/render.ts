@@ -13,7 +13,12 @@ export function reasoningParagraphs(text: string | undefined): string[] {
  * (computed by the caller, incrementally while streaming); `open` is the
  * reasoning panel state the user chose, if any.
  */
-export function messageView(message: Message, blocks: Block[], open: boolean | undefined): MessageView {
+export function messageView(
+  message: Message,
+  blocks: Block[],
+  open: boolean | undefined,
+  reconnecting = false,
+): MessageView {
   const streaming = message.status === 'streaming'
   const answering = message.content !== ''
   return {
@@ -30,5 +35,6 @@ export function messageView(message: Message, blocks: Block[], open: boolean | u
     error: message.error?.message ?? '',
     canContinue: canContinue(message),
     finished: message.role === 'assistant' && !streaming,
+    reconnecting: streaming && reconnecting,
   }
 }

@@ -28,6 +28,8 @@ export interface MessageView {
   canContinue: boolean
   /** Finished (not streaming): copy / regenerate actions are offered. */
   finished: boolean
+  /** The connection dropped mid-answer and the client is reattaching to it ("重新连接中…"). */
+  reconnecting: boolean
 }
 
 /** The chat page's data about the conversation as a whole. */
