@@ -1,5 +1,4 @@
-import { loadConfig } from '../relay/src/config'
-import { createRelay } from '../relay/src/server'
+import { createRelay, loadConfig } from '../relay/src/index'
 import { startPreview } from './server'
 
 /**

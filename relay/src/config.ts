@@ -1,5 +1,3 @@
-import type { RelayHooks } from './hooks'
-
 /** One OpenAI-compatible upstream. */
 export interface UpstreamConfig {
   /** Base URL without the trailing slash, e.g. `https://api.deepseek.com/v1`. */
@@ -8,7 +6,7 @@ export interface UpstreamConfig {
   apiKey: string
 }
 
-/** Everything the relay reads from the environment (see README's table). */
+/** Everything the relay reads from the environment (see README's table); code-level options are `RelayOptions`. */
 export interface RelayConfig {
   host: string
   port: number
@@ -30,10 +28,6 @@ export interface RelayConfig {
   demoDelayMs: number
   /** Upper bound for `max_tokens` (larger requests are capped, not refused). */
   maxTokensCap: number
-  /** Extension points (login, quotas, content security). */
-  hooks?: RelayHooks
-  /** Where log lines go (default: stdout). */
-  logSink?: (line: string) => void
 }
 
 function list(value: string | undefined): string[] {
@@ -95,4 +89,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     demoDelayMs: integer(env, 'RELAY_DEMO_DELAY_MS', 30, 0, 10_000),
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
   }
+}
+
+/** The keys and tokens no response or log line may contain. */
+export function secretsOf(config: RelayConfig): string[] {
+  return [config.upstream?.apiKey ?? '', config.fallback?.apiKey ?? '', ...config.tokens].filter(
+    (s) => s !== '',
+  )
 }

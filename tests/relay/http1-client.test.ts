@@ -3,8 +3,8 @@ import type http from 'node:http'
 import https from 'node:https'
 import net, { type AddressInfo } from 'node:net'
 import { join } from 'node:path'
-import { ExchangeError, post, type RequestCancellation } from '../../relay/src/http1/client'
-import type { UpstreamStream } from '../../relay/src/http1/upstream-stream'
+import { ExchangeError, post, type RequestCancellation } from '../../relay/src/upstream/http1/client'
+import type { UpstreamStream } from '../../relay/src/upstream/http1/upstream-stream'
 
 // The relay's own HTTP/1.1 client against real servers on 127.0.0.1: raw TCP servers where the
 // exact bytes and their timing matter, node:http(s) servers where a standard peer is the point.

@@ -1,5 +1,5 @@
-import { ChunkedDecoder } from '../../relay/src/http1/chunked'
-import { bodyFraming, headEnd, keepsAlive, parseHead } from '../../relay/src/http1/response-head'
+import { ChunkedDecoder } from '../../relay/src/upstream/http1/chunked'
+import { bodyFraming, headEnd, keepsAlive, parseHead } from '../../relay/src/upstream/http1/response-head'
 
 /** Frames `pieces` as a chunked body, with an extension and a trailer to prove they are skipped. */
 function chunked(pieces: string[]): Buffer {

@@ -1,4 +1,4 @@
-import { createIdleTimer } from '../../relay/src/idle-timer'
+import { createIdleTimer } from '../../relay/src/chat/idle-timer'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 

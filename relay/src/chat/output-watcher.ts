@@ -1,4 +1,4 @@
-import type { RelayContext, RelayHooks, UsageInfo } from './hooks'
+import type { RelayContext, RelayHooks, UsageInfo } from '../hooks'
 
 /** Feeds answer text and usage to the hooks in order, without holding back the bytes. */
 export interface OutputWatcher {

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis'
-import type { Logger } from './log'
+import type { Logger } from '../log'
 
 const WINDOW_MS = 60_000
 
@@ -74,4 +74,14 @@ export function createRedisLimiter(url: string, limit: number, log: Logger): Rat
       redis.disconnect()
     },
   }
+}
+
+/** The limiter `RELAY_RATE_LIMIT` asks for: none, in memory, or shared through `REDIS_URL`. */
+export function createRateLimiter(
+  settings: { rateLimit: number; redisUrl: string | null },
+  log: Logger,
+): RateLimiter | null {
+  if (settings.rateLimit <= 0) return null
+  if (settings.redisUrl) return createRedisLimiter(settings.redisUrl, settings.rateLimit, log)
+  return createMemoryLimiter(settings.rateLimit)
 }

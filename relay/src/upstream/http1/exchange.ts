@@ -1,4 +1,4 @@
-import { carve } from '../slab'
+import { carve } from '../../chat/slab'
 import { ChunkedDecoder } from './chunked'
 import { type Connection, type ConnectionUser, READ_BUFFER } from './connection'
 import {

@@ -1,4 +1,4 @@
-import type { ChunkSink } from '../../miniprogram/lib/stream'
+import type { ChunkSink } from '../../../miniprogram/lib/stream'
 
 const BOUNDARY = Buffer.from('\n\n')
 const CR = 0x0d

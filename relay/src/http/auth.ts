@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
-import type { RelayConfig } from './config'
-import { RelayError } from './errors'
-import type { RelayUser } from './hooks'
+import { RelayError } from '../errors'
+import type { RelayHooks, RelayUser } from '../hooks'
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest()
@@ -41,19 +40,23 @@ export function bearerToken(req: IncomingMessage): string | null {
 }
 
 /**
- * Who is calling: the hook's answer first, then a static RELAY_TOKENS match,
+ * Who is calling: the hook's answer first, then a match in `tokens` (RELAY_TOKENS),
  * else (open relay) the client IP. Tokens are compared as hashes in constant
  * time, and only a hash prefix ever becomes the user id (ids get logged).
  */
-export async function authenticate(req: IncomingMessage, config: RelayConfig): Promise<RelayUser> {
-  const fromHook = await config.hooks?.authenticate?.(req)
+export async function authenticate(
+  req: IncomingMessage,
+  tokens: readonly string[],
+  hooks: RelayHooks | undefined,
+): Promise<RelayUser> {
+  const fromHook = await hooks?.authenticate?.(req)
   if (fromHook) return fromHook
-  if (config.tokens.length === 0) return { userId: `ip:${clientIp(req)}` }
+  if (tokens.length === 0) return { userId: `ip:${clientIp(req)}` }
   const token = bearerToken(req)
   if (!token) throw new RelayError(401, 'missing_token', 'Missing bearer token in Authorization header')
   // A token that matched before is known good: no hashing per request. A miss reveals nothing
   // the 401 would not; unknown tokens are still compared as hashes in constant time.
-  const cache = tokenCache(config.tokens)
+  const cache = tokenCache(tokens)
   const known = cache.accepted.get(token)
   if (known !== undefined) return { userId: known }
   const given = digest(token)

@@ -1,6 +1,6 @@
-import type { RelayConfig } from './config'
-import { DEMO_MODEL } from './demo'
-import { getUpstreamJson } from './upstream'
+import type { RelayConfig } from '../config'
+import { DEMO_MODEL } from '../demo'
+import { getUpstreamJson } from '../upstream/client'
 
 /** GET /v1/models: the allow-list (demo labelled `relay-demo`), or the upstream's own list when open. */
 export async function listModels(config: RelayConfig): Promise<unknown> {
@@ -16,13 +16,4 @@ export async function listModels(config: RelayConfig): Promise<unknown> {
       return { id, object: 'model', created: 0, owned_by: demo ? 'relay-demo' : 'relay', demo }
     }),
   }
-}
-
-/** GET /healthz: alive, and which upstream host answers (`demo` without one). */
-export function health(config: RelayConfig): { ok: true; upstream: string; fallback?: string } {
-  if (!config.upstream) return { ok: true, upstream: 'demo' }
-  const upstream = new URL(config.upstream.baseUrl).host
-  return config.fallback
-    ? { ok: true, upstream, fallback: new URL(config.fallback.baseUrl).host }
-    : { ok: true, upstream }
 }

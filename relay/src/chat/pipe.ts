@@ -1,10 +1,10 @@
-import { type ChatUpdate, createChatDecoder } from '../../miniprogram/lib/stream'
+import { type ChatUpdate, createChatDecoder } from '../../../miniprogram/lib/stream'
+import { RelayError } from '../errors'
+import type { RelayContext, RelayHooks } from '../hooks'
+import type { UpstreamStream } from '../upstream/http1/upstream-stream'
 import { createCompletionScan } from './completion-scan'
-import { RelayError } from './errors'
-import type { RelayContext, RelayHooks } from './hooks'
-import type { UpstreamStream } from './http1/upstream-stream'
 import { createIdleTimer } from './idle-timer'
-import { createOutputWatcher } from './output-hooks'
+import { createOutputWatcher } from './output-watcher'
 import type { SseWriter } from './sse-writer'
 
 /** What the first byte of an SSE body may be (after a BOM and blank lines): a field name or a comment. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import { RelayError } from './errors'
+import { RelayError } from '../errors'
 
 function tooLarge(max: number): RelayError {
   return new RelayError(413, 'request_too_large', `Request body exceeds ${max} bytes`)

@@ -1,22 +1,15 @@
 import type { ServerResponse } from 'node:http'
-import { tryUpstreams } from './attempts'
-import type { RelayConfig } from './config'
-import type { RelayContext } from './hooks'
-import type { UpstreamStream } from './http1/upstream-stream'
-import type { Logger } from './log'
-import { sendError } from './respond'
+import { secretsOf } from '../config'
+import type { RelayDeps } from '../deps'
+import type { RelayContext } from '../hooks'
+import { sendError } from '../http/respond'
+import { tryUpstreams } from '../upstream/attempts'
+import { openUpstream, readText, UpstreamError, upstreamError } from '../upstream/client'
+import type { UpstreamStream } from '../upstream/http1/upstream-stream'
+import { pipeUpstream } from './pipe'
 import type { SseWriter } from './sse-writer'
-import { pipeUpstream } from './stream-pipe'
-import { openUpstream, readText, UpstreamError, upstreamError } from './upstream'
 
 const ERROR_BODY_LIMIT = 64 * 1024
-
-/** The keys and tokens no response or log line may contain. */
-export function secretsOf(config: RelayConfig): string[] {
-  return [config.upstream?.apiKey ?? '', config.fallback?.apiKey ?? '', ...config.tokens].filter(
-    (s) => s !== '',
-  )
-}
 
 /** Fails an attempt whose response is not 2xx (or not SSE) with the upstream's own error. */
 export async function checkResponse(res: UpstreamStream, secrets: string[]): Promise<void> {
@@ -46,9 +39,9 @@ export async function streamUpstream(
   ctx: RelayContext,
   res: ServerResponse,
   writer: SseWriter,
-  config: RelayConfig,
-  log: Logger,
+  deps: RelayDeps,
 ): Promise<void> {
+  const { config, log } = deps
   const commitTimer = setTimeout(() => writer.commit('ok'), config.commitMs)
   const secrets = secretsOf(config)
   const streamOptions = { ...((ctx.body.stream_options as object | undefined) ?? {}), include_usage: true }
@@ -66,7 +59,7 @@ export async function streamUpstream(
         writer.commit()
         await pipeUpstream(upRes, writer, ctx, {
           idleTimeoutMs: config.idleTimeoutMs,
-          hooks: config.hooks,
+          hooks: deps.hooks,
           abortUpstream: attempt.abort,
         })
       },

@@ -1,9 +1,9 @@
-import type { ClientAbort } from './client-abort'
-import type { RelayConfig, UpstreamConfig } from './config'
-import { RelayError } from './errors'
-import type { RelayContext } from './hooks'
-import type { Logger } from './log'
-import { type Cancellation, isRetryable, UpstreamConnectionError } from './upstream'
+import type { ClientAbort } from '../chat/client-abort'
+import type { RelayConfig, UpstreamConfig } from '../config'
+import { RelayError } from '../errors'
+import type { RelayContext } from '../hooks'
+import type { Logger } from '../log'
+import { type Cancellation, isRetryable, UpstreamConnectionError } from './client'
 
 /** The client-facing error for an upstream that could not be reached (the cause stays in the log). */
 export function unreachable(): RelayError {

@@ -1,10 +1,9 @@
-import { tryUpstreams } from './attempts'
-import { secretsOf } from './chat-upstream'
-import type { RelayConfig } from './config'
-import { RelayError } from './errors'
-import type { RelayContext } from './hooks'
-import type { Logger } from './log'
-import { openUpstream, readText, upstreamError } from './upstream'
+import { secretsOf } from '../config'
+import type { RelayDeps } from '../deps'
+import { RelayError } from '../errors'
+import type { RelayContext } from '../hooks'
+import { tryUpstreams } from '../upstream/attempts'
+import { openUpstream, readText, upstreamError } from '../upstream/client'
 
 const BODY_LIMIT = 16 * 1024 * 1024
 
@@ -17,11 +16,8 @@ interface Completion {
  * `stream: false` through the upstream: the JSON answer is proxied as is,
  * after the output and usage hooks have seen it. Same retry rule as streams.
  */
-export async function completeUpstream(
-  ctx: RelayContext,
-  config: RelayConfig,
-  log: Logger,
-): Promise<unknown> {
+export async function completeUpstream(ctx: RelayContext, deps: RelayDeps): Promise<unknown> {
+  const { config, hooks, log } = deps
   const secrets = secretsOf(config)
   const payload = Buffer.from(JSON.stringify({ ...ctx.body, stream: false }))
   return tryUpstreams(ctx, config, log, async (upstream, attempt) => {
@@ -41,11 +37,11 @@ export async function completeUpstream(
     }
     if (body.error) throw upstreamError(502, text, secrets)
     const content = body.choices?.[0]?.message?.content
-    if (typeof content === 'string') await config.hooks?.onOutputText?.(ctx, content)
-    await config.hooks?.onOutputEnd?.(ctx)
+    if (typeof content === 'string') await hooks?.onOutputText?.(ctx, content)
+    await hooks?.onOutputEnd?.(ctx)
     const u = body.usage
     if (u && typeof u.total_tokens === 'number') {
-      await config.hooks?.onUsage?.(ctx, {
+      await hooks?.onUsage?.(ctx, {
         prompt_tokens: u.prompt_tokens ?? 0,
         completion_tokens: u.completion_tokens ?? 0,
         total_tokens: u.total_tokens,

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http'
-import { errorBody, errorStatus, RelayError } from './errors'
+import { errorBody, errorStatus, RelayError } from '../errors'
 
 /** Sends a JSON body (never compressed, never cached). */
 export function sendJson(

@@ -1,8 +1,8 @@
-import { bearerToken } from '../auth'
 import { RelayError } from '../errors'
 import type { RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
+import { bearerToken } from '../http/auth'
+import { createMemoryQuotaStore, createQuota, createRedisQuotaStore, type Quota } from '../limits'
 import { createLogger, stdoutSink } from '../log'
-import { createMemoryQuotaStore, createQuota, createRedisQuotaStore, type Quota } from '../quota'
 import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
 import { createLoginRoute } from './login-route'
 import { createSecChecker, type OutputGuard } from './seccheck'
@@ -186,7 +186,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
 }
 
 /**
- * The one line main.ts needs: `config.hooks = wechatHooksFromEnv(process.env, config.logSink)`.
+ * The one line main.ts needs: `createRelay(config, { hooks: wechatHooksFromEnv(process.env) })`.
  * Undefined when no WeChat feature is configured, so the relay behaves exactly as without this layer.
  */
 export function wechatHooksFromEnv(

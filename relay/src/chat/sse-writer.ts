@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
-import { errorBody } from './errors'
+import { errorBody } from '../errors'
 import { carve } from './slab'
 
 const LF = 0x0a

@@ -1,6 +1,6 @@
-import type { RelayConfig } from './config'
-import { RelayError } from './errors'
-import type { ChatRequestBody } from './hooks'
+import type { RelayConfig } from '../config'
+import { RelayError } from '../errors'
+import type { ChatRequestBody } from '../hooks'
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool'])
 

@@ -1,10 +1,10 @@
 import http, { type IncomingMessage } from 'node:http'
 import https from 'node:https'
-import type { UpstreamConfig } from './config'
-import { RelayError } from './errors'
+import type { UpstreamConfig } from '../config'
+import { RelayError } from '../errors'
+import { redact } from '../log'
 import { ExchangeError, post, type RequestCancellation } from './http1/client'
 import type { UpstreamStream } from './http1/upstream-stream'
-import { redact } from './log'
 
 // Keep-alive pools for the model list (GET /models). Chat completions go through ./http1, which
 // keeps its own connections alive per origin.
