@@ -1,9 +1,10 @@
-import { secretsOf } from '../config'
 import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
 import type { RelayContext } from '../hooks'
 import { tryUpstreams } from '../upstream/attempts'
-import { openUpstream, readText, upstreamError } from '../upstream/client'
+import type { UpstreamRequest } from '../upstream/client'
+import { upstreamError } from '../upstream/errors'
+import { readText } from '../upstream/read-body'
 
 const BODY_LIMIT = 16 * 1024 * 1024
 
@@ -17,14 +18,17 @@ interface Completion {
  * after the output and usage hooks have seen it. Same retry rule as streams.
  */
 export async function completeUpstream(ctx: RelayContext, deps: RelayDeps): Promise<unknown> {
-  const { config, hooks, log } = deps
-  const secrets = secretsOf(config)
-  const payload = Buffer.from(JSON.stringify({ ...ctx.body, stream: false }))
+  const { config, hooks, log, secrets } = deps
+  const request: UpstreamRequest = {
+    method: 'POST',
+    path: '/chat/completions',
+    accept: 'application/json',
+    body: Buffer.from(JSON.stringify({ ...ctx.body, stream: false })),
+  }
   return tryUpstreams(ctx, config, log, async (upstream, attempt) => {
-    const res = await openUpstream(upstream, '/chat/completions', payload, attempt, 'application/json')
-    attempt.answered()
+    const res = await deps.upstream.send(upstream, request, attempt)
     const text = await readText(res, BODY_LIMIT)
-    const status = res.statusCode ?? 502
+    const status = res.status
     const retryAfter = res.headers['retry-after']
     if (status < 200 || status >= 300) {
       throw upstreamError(status, text, secrets, typeof retryAfter === 'string' ? retryAfter : undefined)

@@ -1,19 +1,20 @@
 import type { ServerResponse } from 'node:http'
-import { secretsOf } from '../config'
 import type { RelayDeps } from '../deps'
 import type { RelayContext } from '../hooks'
 import { sendError } from '../http/respond'
 import { tryUpstreams } from '../upstream/attempts'
-import { openUpstream, readText, UpstreamError, upstreamError } from '../upstream/client'
-import type { UpstreamStream } from '../upstream/http1/upstream-stream'
+import type { UpstreamRequest } from '../upstream/client'
+import { UpstreamError, upstreamError } from '../upstream/errors'
+import { readText } from '../upstream/read-body'
+import type { UpstreamResponse } from '../upstream/response'
 import { pipeUpstream } from './pipe'
 import type { SseWriter } from './sse-writer'
 
 const ERROR_BODY_LIMIT = 64 * 1024
 
 /** Fails an attempt whose response is not 2xx (or not SSE) with the upstream's own error. */
-export async function checkResponse(res: UpstreamStream, secrets: string[]): Promise<void> {
-  const status = res.statusCode ?? 502
+export async function checkResponse(res: UpstreamResponse, secrets: readonly string[]): Promise<void> {
+  const status = res.status
   if (status < 200 || status >= 300) {
     const text = await readText(res, ERROR_BODY_LIMIT)
     const retryAfter = res.headers['retry-after']
@@ -41,27 +42,26 @@ export async function streamUpstream(
   writer: SseWriter,
   deps: RelayDeps,
 ): Promise<void> {
-  const { config, log } = deps
+  const { config, log, secrets } = deps
   const commitTimer = setTimeout(() => writer.commit('ok'), config.commitMs)
-  const secrets = secretsOf(config)
   const streamOptions = { ...((ctx.body.stream_options as object | undefined) ?? {}), include_usage: true }
-  const payload = Buffer.from(JSON.stringify({ ...ctx.body, stream: true, stream_options: streamOptions }))
+  const request: UpstreamRequest = {
+    method: 'POST',
+    path: '/chat/completions',
+    accept: 'text/event-stream',
+    body: Buffer.from(JSON.stringify({ ...ctx.body, stream: true, stream_options: streamOptions })),
+  }
   try {
     await tryUpstreams(
       ctx,
       config,
       log,
       async (upstream, attempt) => {
-        const upRes = await openUpstream(upstream, '/chat/completions', payload, attempt, 'text/event-stream')
-        attempt.answered()
+        const upRes = await deps.upstream.send(upstream, request, attempt)
         await checkResponse(upRes, secrets)
         clearTimeout(commitTimer)
         writer.commit()
-        await pipeUpstream(upRes, writer, ctx, {
-          idleTimeoutMs: config.idleTimeoutMs,
-          hooks: deps.hooks,
-          abortUpstream: attempt.abort,
-        })
+        await pipeUpstream(upRes, writer, ctx, { hooks: deps.hooks, abortUpstream: attempt.abort })
       },
       // Once an answer byte went out, another upstream would start the answer over.
       () => writer.forwarded === 0,

@@ -5,6 +5,7 @@ import { RelayError } from '../errors'
 import type { RelayHooks } from '../hooks'
 import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, stdoutSink } from '../log'
+import { createUpstreamClient, timeoutsOf } from '../upstream/client'
 import { applyCors } from './cors'
 import { health } from './health'
 import { sendError } from './respond'
@@ -25,17 +26,26 @@ export interface RelayApp {
   readonly handle: (req: IncomingMessage, res: ServerResponse) => void
   /** Logs the start line once the app can be reached at `url`. */
   started(url: string): void
-  /** Ends open chat requests (streams get an error frame), then closes the rate limiter and the hooks. */
+  /** Ends open chat requests (streams get an error frame), then closes the upstream pools, the rate limiter and the hooks. */
   close(): Promise<void>
+}
+
+/** The proxies upstream requests go through, by host only (a proxy URL may carry a password). */
+function proxyHosts(config: RelayConfig): string[] {
+  const urls = [config.proxy?.httpProxy, config.proxy?.httpsProxy].filter((url): url is string => !!url)
+  return [...new Set(urls.map((url) => new URL(url).host))]
 }
 
 /** Builds the relay's routes and shared parts from its settings; nothing listens yet. */
 export function createRelayApp(config: RelayConfig, options: RelayOptions = {}): RelayApp {
-  const log = createLogger(secretsOf(config), options.logSink ?? stdoutSink)
+  const secrets = secretsOf(config)
+  const log = createLogger(secrets, options.logSink ?? stdoutSink)
   const deps: RelayDeps = {
     config,
     hooks: options.hooks,
     log,
+    secrets,
+    upstream: createUpstreamClient({ timeouts: timeoutsOf(config), proxy: config.proxy }),
     limiter: createRateLimiter(config, log),
     active: new Map(),
   }
@@ -60,10 +70,12 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
         auth: config.tokens.length > 0 || deps.hooks?.authenticate ? 'on' : 'open',
         rateLimit: config.rateLimit,
         redis: config.redisUrl !== null,
+        proxy: proxyHosts(config),
       })
     },
     async close() {
       for (const end of [...deps.active.values()]) end()
+      await deps.upstream.close()
       await deps.limiter?.close()
       await deps.hooks?.close?.()
     },

@@ -1,11 +1,12 @@
-import type { RelayConfig } from '../config'
 import { DEMO_MODEL } from '../demo'
-import { getUpstreamJson } from '../upstream/client'
+import type { RelayDeps } from '../deps'
+import { fetchModelList } from '../upstream/models'
 
 /** GET /v1/models: the allow-list (demo labelled `relay-demo`), or the upstream's own list when open. */
-export async function listModels(config: RelayConfig): Promise<unknown> {
+export async function listModels(deps: RelayDeps): Promise<unknown> {
+  const { config } = deps
   if (config.models.length === 0 && config.upstream) {
-    const fromUpstream = await getUpstreamJson(config.upstream, '/models', 5000)
+    const fromUpstream = await fetchModelList(deps.upstream, config.upstream, 5000)
     if (fromUpstream && typeof fromUpstream === 'object' && 'data' in fromUpstream) return fromUpstream
     return { object: 'list', data: [] }
   }

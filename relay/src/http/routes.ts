@@ -15,7 +15,7 @@ export function relayRoutes(deps: RelayDeps): RouteTable {
   addRoute(table, 'POST /v1/chat/completions', (req, res) => handleChat(req, res, deps))
   addRoute(table, 'GET /v1/models', async (req, res) => {
     await admit(req, deps)
-    sendJson(res, 200, await listModels(deps.config))
+    sendJson(res, 200, await listModels(deps))
   })
   addRoute(table, 'GET /healthz', async (_req, res) => sendJson(res, 200, health(deps.config)))
   for (const [route, handler] of Object.entries(deps.hooks?.routes ?? {})) {

@@ -3,7 +3,8 @@ import type { RelayConfig, UpstreamConfig } from '../config'
 import { RelayError } from '../errors'
 import type { RelayContext } from '../hooks'
 import type { Logger } from '../log'
-import { type Cancellation, isRetryable, UpstreamConnectionError } from './client'
+import { isRetryable, UpstreamConnectionError } from './errors'
+import type { Cancellation } from './response'
 
 /** The client-facing error for an upstream that could not be reached (the cause stays in the log). */
 export function unreachable(): RelayError {
@@ -22,21 +23,18 @@ export function attemptsOf(config: RelayConfig): UpstreamConfig[] {
   return [primary, config.fallback ?? primary]
 }
 
-/** One attempt with its own abort (headers timeout) linked to the client's. */
+/** One attempt's cancellation, linked to the client's: aborting it cancels the upstream request. */
 export interface Attempt extends Cancellation {
   aborted: boolean
   abort(): void
-  /** Cancels the headers timer once the upstream answered. */
-  answered(): void
 }
 
 /**
- * Starts an attempt whose headers must arrive within `timeoutMs`. The client's
- * abort (./client-abort.ts) is linked by one callback; the attempt itself is a plain object rather
- * than an AbortController (plus `AbortSignal.any`), which cost measurably per
- * request at a thousand streams.
+ * Starts an attempt that aborts when the client's request does (./client-abort.ts), linked by one
+ * callback. A plain object rather than an AbortController (plus `AbortSignal.any`), which cost
+ * measurably per request at a thousand streams. Its timeouts are the upstream client's.
  */
-export function startAttempt(parent: ClientAbort, timeoutMs: number, onTimeout: () => void): Attempt {
+export function startAttempt(parent: ClientAbort): Attempt {
   let cancel: (() => void) | null = null
   let unlink: (() => void) | null = null
   const attempt: Attempt = {
@@ -46,7 +44,6 @@ export function startAttempt(parent: ClientAbort, timeoutMs: number, onTimeout: 
       else cancel = callback
     },
     abort() {
-      clearTimeout(timer)
       unlink?.()
       unlink = null
       if (attempt.aborted) return
@@ -54,12 +51,7 @@ export function startAttempt(parent: ClientAbort, timeoutMs: number, onTimeout: 
       cancel?.()
       cancel = null
     },
-    answered: () => clearTimeout(timer),
   }
-  const timer = setTimeout(() => {
-    onTimeout()
-    attempt.abort()
-  }, timeoutMs)
   if (parent.aborted) attempt.abort()
   else unlink = parent.onAbort(attempt.abort)
   return attempt
@@ -68,8 +60,8 @@ export function startAttempt(parent: ClientAbort, timeoutMs: number, onTimeout: 
 /**
  * Runs `run` against the primary upstream, then the fallback (or the primary
  * once more), until one succeeds. It moves on only for connection errors, 429
- * and 5xx, and only while `mayRetry()` (no answer byte sent yet). A headers
- * timeout becomes 504; an unreachable upstream is reported without its cause,
+ * and 5xx, and only while `mayRetry()` (no answer byte sent yet). A timeout
+ * (504) is not retried; an unreachable upstream is reported without its cause,
  * which stays in the log.
  */
 export async function tryUpstreams<T>(
@@ -83,17 +75,12 @@ export async function tryUpstreams<T>(
   // Errors are made only when an attempt failed: an Error per request is measurable at a thousand streams.
   let lastError: unknown = null
   for (const [index, upstream] of attempts.entries()) {
-    let timedOut = false
-    const attempt = startAttempt(ctx.abort, config.idleTimeoutMs, () => {
-      timedOut = true
-    })
+    const attempt = startAttempt(ctx.abort)
     try {
       return await run(upstream, attempt)
     } catch (error) {
       attempt.abort()
-      lastError = timedOut
-        ? new RelayError(504, 'upstream_timeout', 'Upstream did not answer in time')
-        : error
+      lastError = error
       if (ctx.abort.aborted) break
       const retry = index < attempts.length - 1 && isRetryable(lastError) && mayRetry()
       log.warn('upstream attempt failed', {

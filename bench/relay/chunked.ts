@@ -17,7 +17,8 @@ enum State {
  * Decodes an HTTP/1.1 `Transfer-Encoding: chunked` body incrementally: bytes may
  * split anywhere, including inside the size line or the CRLF after the data.
  * The data comes out as ranges of the input, so the caller decides whether to
- * copy (the relay reads into one shared buffer that the next read overwrites).
+ * copy (the load generator reads into one shared buffer that the next read
+ * overwrites, see timed-stream.ts). Bench-only: the relay's own HTTP is undici's.
  */
 export class ChunkedDecoder {
   private state = State.Size

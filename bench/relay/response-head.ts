@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 
-/** Bytes that are not the HTTP/1.1 the relay asked for (as opposed to a bug in a listener). */
+/** Bytes that are not the HTTP/1.1 the load generator asked for (as opposed to a bug in a listener). */
 export class FramingError extends Error {
   override name = 'FramingError'
 }
@@ -65,11 +65,4 @@ export function bodyFraming(head: ResponseHead): BodyFraming {
     return { kind: 'length', bytes }
   }
   return { kind: 'close' }
-}
-
-/** Whether the connection may carry another request after this response. */
-export function keepsAlive(head: ResponseHead): boolean {
-  const connection = String(head.headers.connection ?? '').toLowerCase()
-  if (connection.includes('close')) return false
-  return head.httpVersion === '1.1' || connection.includes('keep-alive')
 }

@@ -1,5 +1,5 @@
-import { ChunkedDecoder } from '../../relay/src/upstream/http1/chunked'
-import { bodyFraming, headEnd, keepsAlive, parseHead } from '../../relay/src/upstream/http1/response-head'
+import { ChunkedDecoder } from '../../bench/relay/chunked'
+import { bodyFraming, headEnd, parseHead } from '../../bench/relay/response-head'
 
 /** Frames `pieces` as a chunked body, with an extension and a trailer to prove they are skipped. */
 function chunked(pieces: string[]): Buffer {
@@ -95,14 +95,5 @@ describe('response head', () => {
     expect(bodyFraming(head(204, {}))).toEqual({ kind: 'length', bytes: 0 })
     expect(bodyFraming(head(200, {}))).toEqual({ kind: 'close' })
     expect(() => bodyFraming(head(200, { 'content-length': '-1' }))).toThrow()
-  })
-
-  it('keeps HTTP/1.1 connections alive unless told to close; HTTP/1.0 only when asked', () => {
-    expect(keepsAlive({ httpVersion: '1.1', statusCode: 200, headers: {} })).toBe(true)
-    expect(keepsAlive({ httpVersion: '1.1', statusCode: 200, headers: { connection: 'close' } })).toBe(false)
-    expect(keepsAlive({ httpVersion: '1.0', statusCode: 200, headers: {} })).toBe(false)
-    expect(keepsAlive({ httpVersion: '1.0', statusCode: 200, headers: { connection: 'keep-alive' } })).toBe(
-      true,
-    )
   })
 })
