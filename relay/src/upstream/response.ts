@@ -159,12 +159,12 @@ export class Exchange implements Dispatcher.DispatchHandler, UpstreamResponse {
     if (!this.paused || (this.cancelled && this.sink)) this.deliverEnding()
   }
 
+  /** Tells the reader how the body ended, once: after that nothing reaches it. */
   private deliverEnding(): void {
-    const ending = this.ending!
-    const sink = this.sink!
+    const sink = this.sink
     this.sink = null
     if (!sink) return
-    if (ending.error) sink.fail(ending.error)
+    if (this.ending?.error) sink.fail(this.ending.error)
     else sink.end()
   }
 }
