@@ -52,7 +52,9 @@ const PHASES: Phase[] = [
 // scheduler, not the proxy), and the median of three was still swung by a single bad round.
 const ROUNDS = Number(process.env.RELAY_BENCH_ROUNDS ?? 5)
 const IDLE_STREAMS = Number(process.env.RELAY_BENCH_IDLE ?? 5000)
-const TARGETS = { p99AddedMsAt1000: 5, ratioVsNginx: 2, kbPerIdleStream: 60 }
+// nginx stays as the reference row, but "≤ 2× nginx" is no longer a target: on a shared 2-core box a bare
+// Node forwarder (the node-floor row) already sits at about that ratio.
+const TARGETS = { p99AddedMsAt1000: 5, kbPerIdleStream: 60 }
 // Below this, differences of p99s on a shared 2-core box are noise; the ratio's denominator never goes lower.
 const RATIO_FLOOR_MS = 0.5
 
@@ -117,11 +119,9 @@ function latencyTable(
 
 /** Targets met, and whether this host could measure them at all. */
 function judge(latency: Record<string, Record<string, unknown>>, memory: Record<string, IdleMemory>) {
-  const at1000 = latency['1000'] as { relayAdded?: { p99: number }; ratioP99VsNginx?: number } | undefined
+  const at1000 = latency['1000'] as { relayAdded?: { p99: number } } | undefined
   const met = {
     p99AddedAt1000: at1000?.relayAdded ? at1000.relayAdded.p99 <= TARGETS.p99AddedMsAt1000 : null,
-    ratioVsNginx:
-      at1000?.ratioP99VsNginx !== undefined ? at1000.ratioP99VsNginx <= TARGETS.ratioVsNginx : null,
     memory: memory.relay ? memory.relay.kbPerStream <= TARGETS.kbPerIdleStream : null,
   }
   // A verdict on "≤ 5 ms added" needs a box whose direct path stays well under 5 ms at p99; on a

@@ -7,7 +7,7 @@
  * Usage: node <RELAY_NODE_FLAGS> --import tsx node-floor.ts <emitterPort>; prints `{"port":N}`.
  */
 import { connect, createServer } from 'node:net'
-import { carve } from '../../relay/src/slab'
+import { carve } from '../../relay/src/chat/slab'
 
 const emitterPort = Number(process.argv[2])
 /** Shared by every upstream socket, as in the relay: each read is copied out before its callback returns. */

@@ -10,8 +10,8 @@
  * copied (rarely: each event is one write of the emitter).
  */
 import { connect } from 'node:net'
-import { ChunkedDecoder } from '../../relay/src/http1/chunked'
-import { bodyFraming, headEnd, parseHead } from '../../relay/src/http1/response-head'
+import { ChunkedDecoder } from './chunked'
+import { bodyFraming, headEnd, parseHead } from './response-head'
 
 /** Shared by every stream: each read is fully consumed before the next one. */
 const READ = Buffer.allocUnsafe(64 * 1024)

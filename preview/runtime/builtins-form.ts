@@ -1,5 +1,5 @@
-import type { BuiltinDef, BuiltinThis } from './builtins'
-import { hostOf, listen } from './builtins'
+import type { BuiltinDef, BuiltinThis } from './builtin-host'
+import { hostOf, listen } from './builtin-host'
 import { actionSheet } from './ui'
 
 type Field = HTMLTextAreaElement | HTMLInputElement

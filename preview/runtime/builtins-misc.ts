@@ -1,5 +1,5 @@
-import type { BuiltinDef, BuiltinThis } from './builtins'
-import { hostOf } from './builtins'
+import type { BuiltinDef, BuiltinThis } from './builtin-host'
+import { hostOf } from './builtin-host'
 
 const ICONS: Record<string, string> = {
   success: '✔',

@@ -1,5 +1,5 @@
-import type { BuiltinDef, BuiltinThis } from './builtins'
-import { hostOf, listen } from './builtins'
+import type { BuiltinDef, BuiltinThis } from './builtin-host'
+import { hostOf, listen } from './builtin-host'
 
 /** Scrolls the host so that the element with WXML id `id` (in the page's shadow tree) is at the top. */
 function scrollIntoView(self: BuiltinThis, id: string): void {

@@ -1,5 +1,3 @@
-import type { RelayHooks } from './hooks'
-
 /** One OpenAI-compatible upstream. */
 export interface UpstreamConfig {
   /** Base URL without the trailing slash, e.g. `https://api.deepseek.com/v1`. */
@@ -8,13 +6,25 @@ export interface UpstreamConfig {
   apiKey: string
 }
 
-/** Everything the relay reads from the environment (see README's table). */
+/** Forward proxies for upstream requests, as undici's EnvHttpProxyAgent understands them. */
+export interface ProxyConfig {
+  /** `HTTP_PROXY`: for http:// upstreams (and https:// ones when `httpsProxy` is empty); '' = none. */
+  httpProxy: string
+  /** `HTTPS_PROXY`: for https:// upstreams; '' = none. */
+  httpsProxy: string
+  /** `NO_PROXY`: hosts reached directly (`host`, `.domain`, `host:port`, `*`), comma-separated. */
+  noProxy: string
+}
+
+/** Everything the relay reads from the environment (see README's table); code-level options are `RelayOptions`. */
 export interface RelayConfig {
   host: string
   port: number
   /** Absent → the built-in demo model answers. */
   upstream: UpstreamConfig | null
   fallback: UpstreamConfig | null
+  /** Null: upstreams are reached directly. */
+  proxy: ProxyConfig | null
   /** Allow-list; the first is the default model. Empty (only with an upstream) = any model the upstream knows. */
   models: string[]
   /** Static client bearer tokens; empty → open relay. */
@@ -30,10 +40,6 @@ export interface RelayConfig {
   demoDelayMs: number
   /** Upper bound for `max_tokens` (larger requests are capped, not refused). */
   maxTokensCap: number
-  /** Extension points (login, quotas, content security). */
-  hooks?: RelayHooks
-  /** Where log lines go (default: stdout). */
-  logSink?: (line: string) => void
 }
 
 function list(value: string | undefined): string[] {
@@ -68,7 +74,27 @@ function baseUrl(name: string, raw: string): string {
 function upstream(env: NodeJS.ProcessEnv, urlName: string, keyName: string): UpstreamConfig | null {
   const raw = env[urlName]?.trim()
   if (!raw) return null
-  return { baseUrl: baseUrl(urlName, raw), apiKey: env[keyName]?.trim() ?? '' }
+  const apiKey = env[keyName]?.trim() ?? ''
+  // It becomes a header line: a pasted line break would make every request fail at run time.
+  if (/[\r\n\0]/.test(apiKey)) throw new Error(`${keyName} must not contain line breaks`)
+  return { baseUrl: baseUrl(urlName, raw), apiKey }
+}
+
+/** The proxy variables, lower case first as curl and undici read them; null when neither proxy is set. */
+function proxy(env: NodeJS.ProcessEnv): ProxyConfig | null {
+  const read = (name: string): string => (env[name.toLowerCase()] ?? env[name] ?? '').trim()
+  const [httpProxy, httpsProxy] = ['HTTP_PROXY', 'HTTPS_PROXY'].map((name) => {
+    const value = read(name)
+    try {
+      if (value !== '') baseUrl(name, value)
+    } catch {
+      // Not the value itself: a proxy URL may carry a password.
+      throw new Error(`${name} must be an http(s) URL such as http://proxy.internal:3128`)
+    }
+    return value
+  }) as [string, string]
+  if (httpProxy === '' && httpsProxy === '') return null
+  return { httpProxy, httpsProxy, noProxy: read('NO_PROXY') }
 }
 
 /** Reads and validates the relay's settings; throws an Error naming the bad variable. */
@@ -83,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     port: integer(env, 'PORT', 8787, 0, 65535),
     upstream: primary,
     fallback,
+    proxy: proxy(env),
     models: models.length > 0 || primary ? models : ['demo'],
     tokens: list(env.RELAY_TOKENS),
     heartbeatMs: integer(env, 'RELAY_HEARTBEAT_MS', 10000, 1, 3_600_000),
@@ -95,4 +122,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     demoDelayMs: integer(env, 'RELAY_DEMO_DELAY_MS', 30, 0, 10_000),
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
   }
+}
+
+/** The keys, tokens and proxy passwords no response or log line may contain. */
+export function secretsOf(config: RelayConfig): string[] {
+  const proxies = [config.proxy?.httpProxy, config.proxy?.httpsProxy].filter((url) => url)
+  const passwords = proxies.map((url) => decodeURIComponent(new URL(url as string).password))
+  return [
+    config.upstream?.apiKey ?? '',
+    config.fallback?.apiKey ?? '',
+    ...config.tokens,
+    ...passwords,
+  ].filter((s) => s !== '')
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ClientAbort } from './client-abort'
+import type { ClientAbort } from './chat/client-abort'
 import type { RelayConfig } from './config'
 
 /** Who is calling, as established by `authenticate` or a static token. */

@@ -1,12 +1,13 @@
 import cluster from 'node:cluster'
-import { loadConfig } from './config'
-import { createRelay } from './server'
+import { loadConfig, type RelayConfig } from './config'
+import type { RelayHooks } from './hooks'
+import { createRelay } from './http/server'
 import { wechatHooksFromEnv } from './wechat'
 import { runPrimary, workerCount } from './workers'
 
 /** `npm run relay`: reads the environment, starts the relay, prints its URL and any warnings. */
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>
+  let config: RelayConfig
   let workers: number
   try {
     config = loadConfig(process.env)
@@ -16,11 +17,10 @@ async function main(): Promise<void> {
     process.exit(1)
   }
   // wx.login sessions, per-user quotas and content security: on only when their variables are set.
-  const wechat = wechatHooksFromEnv(process.env)
-  if (wechat) config.hooks = wechat
+  const hooks = wechatHooksFromEnv(process.env)
   // The warnings come once, from the primary (or the single process), not from every worker.
-  if (cluster.isWorker) return startWorker(config)
-  if (config.tokens.length === 0 && !wechat?.authenticate) {
+  if (cluster.isWorker) return startWorker(config, hooks)
+  if (config.tokens.length === 0 && !hooks?.authenticate) {
     console.warn(
       '\n!!! WARNING: RELAY_TOKENS is empty — this relay is OPEN: anyone who can reach it can spend your quota.\n' +
         '!!! Set RELAY_TOKENS (comma-separated bearer tokens) before exposing it.\n',
@@ -43,12 +43,12 @@ async function main(): Promise<void> {
     runPrimary(workers)
     return
   }
-  await startWorker(config)
+  await startWorker(config, hooks)
 }
 
 /** Runs the relay in this process until SIGINT/SIGTERM. */
-async function startWorker(config: ReturnType<typeof loadConfig>): Promise<void> {
-  const relay = await createRelay(config)
+async function startWorker(config: RelayConfig, hooks: RelayHooks | undefined): Promise<void> {
+  const relay = await createRelay(config, { hooks })
   console.log(`relay listening at ${relay.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`)
   const stop = (): void => {
     relay.close().then(

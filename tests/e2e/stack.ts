@@ -1,7 +1,12 @@
 import type { Page } from 'playwright-core'
 import { type PreviewServer, startPreview } from '../../preview/server'
-import { loadConfig, type RelayConfig } from '../../relay/src/config'
-import { createRelay, type Relay } from '../../relay/src/server'
+import {
+  createRelay,
+  loadConfig,
+  type Relay,
+  type RelayConfig,
+  type RelayOptions,
+} from '../../relay/src/index'
 
 /** The relay (demo model, fast) plus the preview pointed at it, with what the relay saw. */
 export interface Stack {
@@ -20,8 +25,12 @@ export interface Stack {
 /** Starts relay + preview on 127.0.0.1 free ports; the demo model streams a chunk every `delayMs`. */
 export async function startStack(delayMs = 15): Promise<Stack> {
   const ends: { aborted: boolean }[] = []
-  const config: RelayConfig = {
-    ...loadConfig({ PORT: '0', RELAY_DEMO_DELAY_MS: String(delayMs), RELAY_CORS_ORIGINS: '' }),
+  const config: RelayConfig = loadConfig({
+    PORT: '0',
+    RELAY_DEMO_DELAY_MS: String(delayMs),
+    RELAY_CORS_ORIGINS: '',
+  })
+  const options: RelayOptions = {
     hooks: {
       onEnd: async (ctx) => {
         ends.push({ aborted: ctx.signal.aborted })
@@ -29,7 +38,7 @@ export async function startStack(delayMs = 15): Promise<Stack> {
     },
     logSink: () => undefined,
   }
-  let relay = await createRelay(config)
+  let relay = await createRelay(config, options)
   const preview = await startPreview({ port: 0, relayUrl: relay.url })
   config.corsOrigins = [`http://127.0.0.1:${preview.port}`]
   let running = true
@@ -45,7 +54,7 @@ export async function startStack(delayMs = 15): Promise<Stack> {
       await relay.close()
     },
     async restartRelay() {
-      relay = await createRelay({ ...config, port: relay.port })
+      relay = await createRelay({ ...config, port: relay.port }, options)
       running = true
     },
     async close() {

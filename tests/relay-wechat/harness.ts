@@ -1,5 +1,4 @@
-import { loadConfig } from '../../relay/src/config'
-import { createRelay, type Relay } from '../../relay/src/server'
+import { createRelay, loadConfig, type Relay } from '../../relay/src/index'
 import { createWechatHooks, loadWechatConfig, type WechatHooks } from '../../relay/src/wechat'
 import type { WechatEmulator } from '../support/wechat-emulator'
 
@@ -38,7 +37,7 @@ export async function startWechatRelay(env: NodeJS.ProcessEnv, now?: () => numbe
   const wechat = loadWechatConfig(env)
   if (!wechat) throw new Error('WeChat layer not configured')
   const hooks = createWechatHooks({ ...wechat, logSink: sink, ...(now ? { now } : {}) })
-  const relay = await createRelay({ ...config, hooks, logSink: sink })
+  const relay = await createRelay(config, { hooks, logSink: sink })
   return {
     relay,
     hooks,

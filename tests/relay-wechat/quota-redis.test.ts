@@ -1,4 +1,4 @@
-import { nextShanghaiMidnight } from '../../relay/src/quota'
+import { nextShanghaiMidnight } from '../../relay/src/limits'
 import { freePort, startRedis } from '../support/redis-server'
 import { startUpstreamEmulator, type UpstreamEmulator } from '../support/upstream-emulator'
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'

@@ -1,5 +1,10 @@
 import { RelayError } from '../../relay/src/errors'
-import { createMemoryQuotaStore, createQuota, nextShanghaiMidnight, shanghaiDay } from '../../relay/src/quota'
+import {
+  createMemoryQuotaStore,
+  createQuota,
+  nextShanghaiMidnight,
+  shanghaiDay,
+} from '../../relay/src/limits'
 
 describe('Shanghai calendar', () => {
   it('rolls the day over at 16:00 UTC (00:00 Beijing)', () => {

@@ -104,7 +104,7 @@ describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
   })
 
   // Needs the relay core to hold back the upstream's `data: [DONE]` until the output hooks have
-  // drained (stream-pipe.ts forwards it at once today, so the verdict on the last segment comes after it).
+  // drained (chat/pipe.ts forwards it at once today, so the verdict on the last segment comes after it).
   it('checks the last partial segment before the upstream stream is declared complete', async () => {
     up.setBehaviour({ body: sseBody(['这是一个', '很短的回答，', '但含有违禁词。']) })
     const { ask } = await start()

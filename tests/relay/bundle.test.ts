@@ -44,7 +44,7 @@ it('serves the demo model with no configuration', async () => {
   expect(relay.output()).toContain('DEMO model')
 }, 30_000)
 
-it('streams an upstream answer byte for byte through its own HTTP client', async () => {
+it('streams an upstream answer byte for byte through the bundled undici client', async () => {
   const relay = await start({
     UPSTREAM_BASE_URL: emu.url,
     UPSTREAM_API_KEY: 'sk-bundle',

@@ -1,4 +1,4 @@
-import { ClientAbort } from '../../relay/src/client-abort'
+import { ClientAbort } from '../../relay/src/chat/client-abort'
 
 describe('ClientAbort', () => {
   it('runs each callback once on abort, not the ones unsubscribed', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { type ChatUpdate, createChatDecoder } from '../../miniprogram/lib/stream'
-import { createCompletionScan, mayMatter } from '../../relay/src/completion-scan'
+import { createCompletionScan, mayMatter } from '../../relay/src/chat/completion-scan'
 import { loadTranscript, transcriptNames } from '../fixtures/transcripts'
 
 /** What the relay reads from a stream: the final update (done, or which error). */

@@ -1,7 +1,5 @@
 import http, { type IncomingHttpHeaders } from 'node:http'
-import { loadConfig, type RelayConfig } from '../../relay/src/config'
-import type { RelayHooks } from '../../relay/src/hooks'
-import { createRelay, type Relay } from '../../relay/src/server'
+import { createRelay, loadConfig, type Relay, type RelayConfig, type RelayHooks } from '../../relay/src/index'
 
 /** A relay started in-process with captured log lines. */
 export interface TestRelay extends Relay {
@@ -15,12 +13,8 @@ export async function startTestRelay(
   hooks?: RelayHooks,
 ): Promise<TestRelay> {
   const logs: string[] = []
-  const config: RelayConfig = {
-    ...loadConfig({ HOST: '127.0.0.1', PORT: '0', RELAY_DEMO_DELAY_MS: '0', ...env }),
-    logSink: (line) => logs.push(line),
-  }
-  if (hooks) config.hooks = hooks
-  const relay = await createRelay(config)
+  const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', RELAY_DEMO_DELAY_MS: '0', ...env })
+  const relay = await createRelay(config, { hooks, logSink: (line) => logs.push(line) })
   return { ...relay, logs, config }
 }
 

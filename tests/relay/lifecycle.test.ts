@@ -32,6 +32,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(name)
   })
 
+  it('refuses an upstream key with a line break (it would split the header it goes into)', () => {
+    const env = { UPSTREAM_BASE_URL: 'https://api.example.com/v1', UPSTREAM_API_KEY: 'sk-abc\r\nX-Evil: 1' }
+    expect(() => loadConfig(env)).toThrow('UPSTREAM_API_KEY')
+  })
+
   it('parses lists and trims the base URL', () => {
     const config = loadConfig({ UPSTREAM_BASE_URL: 'https://api.deepseek.com/v1/', RELAY_MODELS: ' a , b ,' })
     expect(config.upstream).toEqual({ baseUrl: 'https://api.deepseek.com/v1', apiKey: '' })

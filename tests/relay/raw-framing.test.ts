@@ -17,6 +17,8 @@ const EXPECTED = Array.from({ length: EVENTS }, (_, i) => event(i)).join('') + F
 
 let upstream: http.Server
 let relay: TestRelay
+/** The same relay with a short idle timeout: a slow client must not look like a silent upstream. */
+let impatient: TestRelay
 let paused = 0
 
 beforeAll(async () => {
@@ -37,9 +39,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve))
   const port = (upstream.address() as AddressInfo).port
   relay = await startTestRelay({ UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`, RELAY_MODELS: 'm' })
+  impatient = await startTestRelay({
+    UPSTREAM_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    RELAY_MODELS: 'm',
+    RELAY_IDLE_TIMEOUT_MS: '300',
+  })
 })
 afterAll(async () => {
   await relay.close()
+  await impatient.close()
   await new Promise((resolve) => upstream.close(resolve))
 })
 
@@ -110,35 +118,43 @@ describe('HTTP framing of forwarded streams', () => {
     expect(text.length).toBe(at)
   })
 
-  it('holds back the upstream while the client does not read, then delivers every byte in order', async () => {
-    const before = paused
-    const { port } = new URL(relay.url)
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = http.request({
-        host: '127.0.0.1',
-        port,
-        path: '/v1/chat/completions',
-        method: 'POST',
-        agent: false,
-        headers: { 'Content-Type': 'application/json' },
+  it.each([
+    ['', 500],
+    // Paused longer than the idle timeout plus undici's ~0.5 s timer tick: the wait is the client's.
+    [' (for longer than RELAY_IDLE_TIMEOUT_MS)', 1500],
+  ])(
+    'holds back the upstream while the client does not read, then delivers every byte in order%s',
+    async (_name, waitMs) => {
+      const target = waitMs > 500 ? impatient : relay
+      const before = paused
+      const { port } = new URL(target.url)
+      const body = await new Promise<string>((resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1',
+          port,
+          path: '/v1/chat/completions',
+          method: 'POST',
+          agent: false,
+          headers: { 'Content-Type': 'application/json' },
+        })
+        req.on('error', reject)
+        req.on('response', (res) => {
+          res.pause()
+          // Long enough for the relay's socket to fill and the upstream to be told to wait.
+          setTimeout(() => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+            res.resume()
+          }, waitMs)
+        })
+        req.end(JSON.stringify(userMessage('hi', { model: 'm' })))
       })
-      req.on('error', reject)
-      req.on('response', (res) => {
-        res.pause()
-        // Long enough for the relay's socket to fill and the upstream to be told to wait.
-        setTimeout(() => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-          res.resume()
-        }, 500)
-      })
-      req.end(JSON.stringify(userMessage('hi', { model: 'm' })))
-    })
-    expect(body).toBe(EXPECTED)
-    // The relay stopped reading, so the upstream's own writes had to wait for it.
-    expect(paused).toBeGreaterThan(before)
-  })
+      expect(body).toBe(EXPECTED)
+      // The relay stopped reading, so the upstream's own writes had to wait for it.
+      expect(paused).toBeGreaterThan(before)
+    },
+  )
 
   it('sends an HTTP/1.0 client the plain bytes (no chunk framing) and closes', async () => {
     const text = await rawExchange([post('HTTP/1.0', false)], () => false)

@@ -81,6 +81,31 @@ describe('errors before the commit time keep their real status', () => {
   })
 })
 
+describe('upstream timeouts (undici, bounded by RELAY_IDLE_TIMEOUT_MS)', () => {
+  let quick: TestRelay
+  beforeAll(async () => {
+    quick = await startTestRelay({
+      UPSTREAM_BASE_URL: primary.url,
+      RELAY_MODELS: 'gpt-4o-mini',
+      RELAY_IDLE_TIMEOUT_MS: '300',
+      RELAY_COMMIT_MS: '5000',
+    })
+  })
+  afterAll(() => quick.close())
+
+  it.each([true, false])(
+    'a head that does not come is a 504 upstream_timeout, not retried (stream: %s)',
+    async (stream) => {
+      // undici checks its timeouts on a ~0.5 s tick: the head comes well after 300 ms plus that.
+      primary.setBehaviour({ slowHeadersMs: 2500 })
+      const res = await chat(quick.url, userMessage('hi', { stream }))
+      expect(res.status).toBe(504)
+      expect(JSON.parse(res.text).error.code).toBe('upstream_timeout')
+      expect(primary.requests).toHaveLength(1)
+    },
+  )
+})
+
 describe('after the commit time', () => {
   it('a late upstream error arrives as an error frame on a committed 200 stream', async () => {
     primary.setBehaviour({ slowHeadersMs: 500, status: 400, errorMessage: 'context too long' })

@@ -1,8 +1,7 @@
 import type { ChatUpdate } from '../../miniprogram/lib/stream'
 import { startChatRequest } from '../../miniprogram/services/chat-client'
 import { fetchModels, testConnection } from '../../miniprogram/services/relay-api'
-import { loadConfig } from '../../relay/src/config'
-import { createRelay } from '../../relay/src/server'
+import { createRelay, loadConfig } from '../../relay/src/index'
 import { installWx } from '../support/wx-request-double'
 import { contentOf, terminal } from './chat-client-helpers'
 import { createHttpWxRequest } from './http-wx-request'
@@ -13,7 +12,7 @@ async function withRelay(
   run: (url: string, http: ReturnType<typeof createHttpWxRequest>) => Promise<void>,
 ) {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', RELAY_DEMO_DELAY_MS: '2', ...env })
-  const relay = await createRelay({ ...config, logSink: () => {} })
+  const relay = await createRelay(config, { logSink: () => {} })
   const http = createHttpWxRequest()
   const installed = installWx({ request: http.request })
   try {

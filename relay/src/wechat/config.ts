@@ -1,4 +1,4 @@
-import type { QuotaLimits } from '../quota'
+import type { QuotaLimits } from '../limits'
 import type { FailMode } from './seccheck'
 
 /** Settings of the WeChat layer (login, quotas, content security), read from the environment. */

@@ -1,6 +1,6 @@
 export { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
-export { createWechatHooks, messageText, type WechatHooks, wechatHooksFromEnv } from './hooks'
 export { createLoginRoute } from './login-route'
 export { createSecChecker, type FailMode, SEGMENT_CHARS, segments } from './seccheck'
 export { createSessionSigner, SESSION_PREFIX, type SessionClaims, type SessionSigner } from './session'
 export { createWechatApi, type SecVerdict, type WechatApi, WechatApiError } from './wechat-api'
+export { createWechatHooks, messageText, type WechatHooks, wechatHooksFromEnv } from './wechat-hooks'

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { readBody } from '../body'
 import { RelayError } from '../errors'
+import { readBody } from '../http/body'
+import { sendJson } from '../http/respond'
 import type { Logger } from '../log'
-import { sendJson } from '../respond'
 import type { SessionSigner } from './session'
 import { type WechatApi, WechatApiError } from './wechat-api'
 

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { completeDemo, DEMO_MODEL, streamDemo } from '../demo'
+import type { RelayDeps } from '../deps'
+import type { RelayContext } from '../hooks'
+import { sendError, sendJson } from '../http/respond'
+import { admit } from './admit'
+import { completeUpstream } from './complete'
+import { createContext } from './context'
+import { readChatRequest } from './read-request'
+import { SseWriter } from './sse-writer'
+import { streamUpstream } from './stream'
+import { trackRequest } from './tracking'
+
+/**
+ * POST /v1/chat/completions, the pipeline in order: admit (auth, rate limit) → read and
+ * validate → `beforeUpstream` → answer from the demo or the upstream, streamed or complete →
+ * `onEnd`, however it ended.
+ */
+export async function handleChat(req: IncomingMessage, res: ServerResponse, deps: RelayDeps): Promise<void> {
+  const { config, hooks, log } = deps
+  const user = await admit(req, deps)
+  const ctx = createContext(req, user, await readChatRequest(req, res, config))
+  const demo = ctx.body.model === DEMO_MODEL || !config.upstream
+  const writer = new SseWriter(res, config.heartbeatMs)
+  trackRequest(ctx, res, writer, deps, demo)
+  try {
+    await hooks?.beforeUpstream?.(ctx)
+    await answer(ctx, res, writer, deps, demo)
+  } catch (error) {
+    if (ctx.abort.aborted) return
+    if (writer.committed) writer.fail(error)
+    else sendError(res, error)
+  } finally {
+    await hooks
+      ?.onEnd?.(ctx)
+      ?.catch((error: Error) => log.warn('onEnd hook failed', { error: error.message }))
+  }
+}
+
+async function answer(
+  ctx: RelayContext,
+  res: ServerResponse,
+  writer: SseWriter,
+  deps: RelayDeps,
+  demo: boolean,
+): Promise<void> {
+  const { config, hooks } = deps
+  if (!ctx.stream) {
+    sendJson(res, 200, demo ? await completeDemo(ctx, hooks) : await completeUpstream(ctx, deps))
+  } else if (demo) {
+    writer.commit('ok')
+    await streamDemo(ctx, writer, config.demoDelayMs, hooks)
+  } else {
+    await streamUpstream(ctx, res, writer, deps)
+  }
+}

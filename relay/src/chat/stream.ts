@@ -1,0 +1,78 @@
+import type { ServerResponse } from 'node:http'
+import type { RelayDeps } from '../deps'
+import type { RelayContext } from '../hooks'
+import { sendError } from '../http/respond'
+import { tryUpstreams } from '../upstream/attempts'
+import type { UpstreamRequest } from '../upstream/client'
+import { UpstreamError, upstreamError } from '../upstream/errors'
+import { readText } from '../upstream/read-body'
+import type { UpstreamResponse } from '../upstream/response'
+import { pipeUpstream } from './pipe'
+import type { SseWriter } from './sse-writer'
+
+const ERROR_BODY_LIMIT = 64 * 1024
+
+/** Fails an attempt whose response is not 2xx (or not SSE) with the upstream's own error. */
+export async function checkResponse(res: UpstreamResponse, secrets: readonly string[]): Promise<void> {
+  const status = res.status
+  if (status < 200 || status >= 300) {
+    const text = await readText(res, ERROR_BODY_LIMIT)
+    const retryAfter = res.headers['retry-after']
+    throw upstreamError(status, text, secrets, typeof retryAfter === 'string' ? retryAfter : undefined)
+  }
+  const type = String(res.headers['content-type'] ?? '')
+  if (!type.includes('text/event-stream')) {
+    const text = await readText(res, ERROR_BODY_LIMIT)
+    const error = upstreamError(502, text, secrets)
+    // A 200 carrying a JSON error (some gateways do this) is the upstream's answer: not retried.
+    if (error.code !== 'upstream_error') throw new UpstreamError(200, 502, error.code, error.message)
+    throw new UpstreamError(200, 502, 'upstream_bad_response', 'Upstream did not answer with an event stream')
+  }
+}
+
+/**
+ * `stream: true` through the upstream. Waits up to `commitMs` for its headers
+ * so early errors keep their real status; after that commits `200` with a
+ * `: ok` comment. Retries (or fails over) once, only while no answer byte has
+ * gone out, and only for connection errors, 429 and 5xx.
+ */
+export async function streamUpstream(
+  ctx: RelayContext,
+  res: ServerResponse,
+  writer: SseWriter,
+  deps: RelayDeps,
+): Promise<void> {
+  const { config, log, secrets } = deps
+  const commitTimer = setTimeout(() => writer.commit('ok'), config.commitMs)
+  const streamOptions = { ...((ctx.body.stream_options as object | undefined) ?? {}), include_usage: true }
+  const request: UpstreamRequest = {
+    method: 'POST',
+    path: '/chat/completions',
+    accept: 'text/event-stream',
+    body: Buffer.from(JSON.stringify({ ...ctx.body, stream: true, stream_options: streamOptions })),
+  }
+  try {
+    await tryUpstreams(
+      ctx,
+      config,
+      log,
+      async (upstream, attempt) => {
+        const upRes = await deps.upstream.send(upstream, request, attempt)
+        await checkResponse(upRes, secrets)
+        clearTimeout(commitTimer)
+        writer.commit()
+        await pipeUpstream(upRes, writer, ctx, { hooks: deps.hooks, abortUpstream: attempt.abort })
+      },
+      // Once an answer byte went out, another upstream would start the answer over.
+      () => writer.forwarded === 0,
+    )
+  } catch (error) {
+    if (ctx.abort.aborted) return
+    clearTimeout(commitTimer)
+    if (writer.committed) writer.fail(error)
+    else sendError(res, error)
+  } finally {
+    clearTimeout(commitTimer)
+    writer.stopHeartbeat()
+  }
+}

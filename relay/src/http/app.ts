@@ -1,0 +1,83 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type RelayConfig, secretsOf } from '../config'
+import type { RelayDeps } from '../deps'
+import { RelayError } from '../errors'
+import type { RelayHooks } from '../hooks'
+import { createRateLimiter } from '../limits/rate-limit'
+import { createLogger, stdoutSink } from '../log'
+import { createUpstreamClient, timeoutsOf } from '../upstream/client'
+import { applyCors } from './cors'
+import { health } from './health'
+import { sendError } from './respond'
+import { findRoute } from './router'
+import { relayRoutes } from './routes'
+
+/** What the relay takes from code rather than from the environment. */
+export interface RelayOptions {
+  /** Extension points (login, quotas, content security). */
+  hooks?: RelayHooks
+  /** Where log lines go (default: stdout). */
+  logSink?: (line: string) => void
+}
+
+/** The relay as a request listener, independent of any server or port. */
+export interface RelayApp {
+  /** Answers one request: mount it in any `node:http` server. */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void
+  /** Logs the start line once the app can be reached at `url`. */
+  started(url: string): void
+  /** Ends open chat requests (streams get an error frame), then closes the upstream pools, the rate limiter and the hooks. */
+  close(): Promise<void>
+}
+
+/** The proxies upstream requests go through, by host only (a proxy URL may carry a password). */
+function proxyHosts(config: RelayConfig): string[] {
+  const urls = [config.proxy?.httpProxy, config.proxy?.httpsProxy].filter((url): url is string => !!url)
+  return [...new Set(urls.map((url) => new URL(url).host))]
+}
+
+/** Builds the relay's routes and shared parts from its settings; nothing listens yet. */
+export function createRelayApp(config: RelayConfig, options: RelayOptions = {}): RelayApp {
+  const secrets = secretsOf(config)
+  const log = createLogger(secrets, options.logSink ?? stdoutSink)
+  const deps: RelayDeps = {
+    config,
+    hooks: options.hooks,
+    log,
+    secrets,
+    upstream: createUpstreamClient({ timeouts: timeoutsOf(config), proxy: config.proxy }),
+    limiter: createRateLimiter(config, log),
+    active: new Map(),
+  }
+  const routes = relayRoutes(deps)
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (applyCors(req, res, config.corsOrigins)) return
+    await findRoute(routes, req.method, req.url)(req, res)
+  }
+  return {
+    handle(req, res) {
+      answer(req, res).catch((error: unknown) => {
+        if (!(error instanceof RelayError)) log.error('request failed', { error: (error as Error).message })
+        sendError(res, error)
+      })
+    },
+    started(url) {
+      log.info('relay started', {
+        url,
+        upstream: health(config).upstream,
+        demo: !config.upstream,
+        models: config.models,
+        auth: config.tokens.length > 0 || deps.hooks?.authenticate ? 'on' : 'open',
+        rateLimit: config.rateLimit,
+        redis: config.redisUrl !== null,
+        proxy: proxyHosts(config),
+      })
+    },
+    async close() {
+      for (const end of [...deps.active.values()]) end()
+      await deps.upstream.close()
+      await deps.limiter?.close()
+      await deps.hooks?.close?.()
+    },
+  }
+}

@@ -1,0 +1,198 @@
+import { RelayError } from '../errors'
+import type { RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
+import { bearerToken } from '../http/auth'
+import { createMemoryQuotaStore, createQuota, createRedisQuotaStore, type Quota } from '../limits'
+import { createLogger, stdoutSink } from '../log'
+import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
+import { createLoginRoute } from './login-route'
+import { createSecChecker, type OutputGuard } from './seccheck'
+import { createSessionSigner, SESSION_PREFIX } from './session'
+import { createWechatApi } from './wechat-api'
+
+/** RelayHooks plus what the WeChat layer needs beyond them. */
+export interface WechatHooks extends RelayHooks {
+  /** After the last answer text, before the stream's end is sent: checks the final output segment. */
+  onOutputEnd(ctx: RelayContext): Promise<void>
+  /** Closes the Redis connection of the quota store. */
+  close(): Promise<void>
+}
+
+/** Per-request scratch kept in `ctx.state.wechat`. */
+interface RequestState {
+  guard: OutputGuard | null
+  chars: number
+  usageRecorded: boolean
+  finished: boolean
+}
+
+const stateOf = (ctx: RelayContext): RequestState | undefined => ctx.state.wechat as RequestState | undefined
+
+/** The text of a message's `content`: a string, or the text parts of a multi-part array. */
+export function messageText(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return ''
+  return content
+    .map((part) => (part && typeof part === 'object' && typeof part.text === 'string' ? part.text : ''))
+    .join('\n')
+}
+
+function headerOpenid(ctx: { headers: Record<string, string | string[] | undefined> }): string | null {
+  const value = ctx.headers['x-wx-openid']
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
+}
+
+/**
+ * The WeChat layer as relay hooks: session-token / Cloud Hosting identity, `POST /auth/wx-login`,
+ * per-user quotas (memory or Redis) and msg_sec_check on input and streamed output.
+ */
+export function createWechatHooks(config: WechatConfig): WechatHooks {
+  const now = config.now ?? Date.now
+  const log = createLogger(
+    [config.secret, config.sessionSecret].filter(Boolean),
+    config.logSink ?? stdoutSink,
+  )
+  const login = loginEnabled(config)
+  const signer = login ? createSessionSigner(config.sessionSecret, config.sessionTtlS, now) : null
+  const needsApi = (config.appid !== '' && config.secret !== '') || config.tokenless
+  const api = needsApi
+    ? createWechatApi({ ...config, base: config.apiBase, timeoutMs: config.timeoutMs, now })
+    : null
+  const checker = config.seccheck && api ? createSecChecker(api, config.seccheckFail, log) : null
+  const quotaOn = config.quota.requestsPerMinute > 0 || config.quota.completionTokensPerDay > 0
+  const store = !quotaOn
+    ? null
+    : config.redisUrl
+      ? createRedisQuotaStore(
+          config.redisUrl,
+          (message) => log.warn('quota redis error', { error: message }),
+          now,
+        )
+      : createMemoryQuotaStore(now)
+  const quota: Quota | null = store ? createQuota(store, config.quota, now) : null
+
+  // A quota store outage must not take the relay down with it: count nothing and log.
+  const guarded = async (what: string, run: () => Promise<void>): Promise<void> => {
+    try {
+      await run()
+    } catch (error) {
+      if (error instanceof RelayError) throw error
+      log.warn(`quota ${what} skipped`, { error: error instanceof Error ? error.message : String(error) })
+    }
+  }
+
+  const record = async (ctx: RelayContext, tokens: number): Promise<void> => {
+    const state = stateOf(ctx)
+    if (!quota || !state || state.usageRecorded) return
+    state.usageRecorded = true
+    await guarded('record', () => quota.record(ctx.user.userId, tokens))
+  }
+
+  const finishOutput = async (ctx: RelayContext): Promise<void> => {
+    const state = stateOf(ctx)
+    if (!state?.guard || state.finished) return
+    state.finished = true
+    await state.guard.finish()
+  }
+
+  const hooks: WechatHooks = {
+    async authenticate(req): Promise<RelayUser | null> {
+      if (config.trustWxHeaders) {
+        const openid = headerOpenid(req)
+        if (openid) return { userId: `wx:${openid}`, openid }
+      }
+      const token = bearerToken(req)
+      if (token && signer && token.startsWith(SESSION_PREFIX)) {
+        const claims = signer.verify(token)
+        return { userId: `wx:${claims.sub}`, openid: claims.sub }
+      }
+      if (!login) return null
+      // Once WeChat login is on, an anonymous caller must log in first, even with no RELAY_TOKENS.
+      if (!token) throw new RelayError(401, 'missing_token', '请先登录')
+      // Any other bearer is the relay's to check against RELAY_TOKENS (in constant time); with none
+      // configured it would wave everyone through as an open relay, so refuse here.
+      if (config.staticTokens.length > 0) return null
+      throw new RelayError(401, 'invalid_token', '登录凭证无效，请重新登录')
+    },
+
+    async beforeUpstream(ctx) {
+      const state: RequestState = { guard: null, chars: 0, usageRecorded: false, finished: false }
+      ctx.state.wechat = state
+      if (quota) {
+        await guarded('admit', () => quota.admit(ctx.user.userId))
+        // Usage is what the daily quota counts; OpenAI-compatible upstreams only stream it when asked.
+        if (ctx.stream && config.quota.completionTokensPerDay > 0) {
+          const previous = ctx.body.stream_options
+          ctx.body.stream_options = {
+            ...(previous && typeof previous === 'object' ? previous : {}),
+            include_usage: true,
+          }
+        }
+      }
+      const openid = ctx.user.openid
+      // msg_sec_check v2 needs an openid; static-token callers (dev, server-to-server) have none.
+      if (!checker || !openid) return
+      const newest = [...ctx.body.messages].reverse().find((m) => m.role === 'user')
+      const text = newest ? messageText(newest.content) : ''
+      if (text.trim() !== '') await checker.checkInput(openid, text)
+      state.guard = checker.outputGuard(openid)
+    },
+
+    async onOutputText(ctx, text) {
+      const state = stateOf(ctx)
+      if (!state) return
+      state.chars += text.length
+      if (state.guard) await state.guard.push(text)
+    },
+
+    async onUsage(ctx, usage: UsageInfo) {
+      // OpenAI sends usage after the last content chunk: a good moment for the final segment's check.
+      await finishOutput(ctx)
+      await record(ctx, usage.completion_tokens)
+    },
+
+    async onOutputEnd(ctx) {
+      await finishOutput(ctx)
+    },
+
+    async onEnd(ctx) {
+      const state = stateOf(ctx)
+      if (!state) return
+      // A stream cut short (client left, upstream broke) reports no usage; the text length is a fair stand-in.
+      if (!state.usageRecorded && state.chars > 0) await record(ctx, state.chars)
+      try {
+        await finishOutput(ctx)
+      } catch {
+        // The stream is over; the verdict was logged by the checker.
+      }
+    },
+
+    routes:
+      login && signer
+        ? {
+            'POST /auth/wx-login': createLoginRoute({
+              api,
+              signer,
+              trustWxHeaders: config.trustWxHeaders,
+              log,
+            }),
+          }
+        : {},
+
+    async close() {
+      await store?.close()
+    },
+  }
+  return hooks
+}
+
+/**
+ * The one line main.ts needs: `createRelay(config, { hooks: wechatHooksFromEnv(process.env) })`.
+ * Undefined when no WeChat feature is configured, so the relay behaves exactly as without this layer.
+ */
+export function wechatHooksFromEnv(
+  env: NodeJS.ProcessEnv,
+  logSink?: (line: string) => void,
+): WechatHooks | undefined {
+  const config = loadWechatConfig(env)
+  return config ? createWechatHooks(logSink ? { ...config, logSink } : config) : undefined
+}
