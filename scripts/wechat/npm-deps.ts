@@ -15,6 +15,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { build } from 'esbuild'
+import { appPackages } from './app-imports'
 import { loadMiniprogramCi } from './ci'
 
 /** The repository root. */
@@ -80,16 +81,22 @@ async function stageDependency(name: string, root: string, staging: string): Pro
 }
 
 /**
- * Stages every runtime `dependencies` entry of the root package.json and packs them with WeChat's
- * packer into `<miniprogramDir>/miniprogram_npm/`. Throws when the packer warns or packs fewer
- * packages than there are dependencies — both mean the app would `require` something missing.
+ * Stages every package the app imports (scripts/wechat/app-imports.ts; each must be a runtime
+ * `dependencies` entry of the root package.json, which pins its version) and packs them with
+ * WeChat's packer into `<miniprogramDir>/miniprogram_npm/`. Throws when the packer warns or packs
+ * fewer packages than that — both mean the app would `require` something missing.
  */
 export async function buildWechatNpm(
   root = ROOT,
   staging = STAGING_DIR,
   miniprogramDir = MINIPROGRAM_DIR,
 ): Promise<NpmBuildResult> {
-  const dependencies = Object.keys(readJson(join(root, 'package.json')).dependencies ?? {}).sort()
+  const declared = readJson(join(root, 'package.json')).dependencies ?? {}
+  const dependencies = appPackages(miniprogramDir)
+  const undeclared = dependencies.filter((name) => declared[name] === undefined)
+  if (undeclared.length > 0) {
+    throw new Error(`the app imports ${undeclared.join(', ')}, not in package.json "dependencies"`)
+  }
   rmSync(staging, { recursive: true, force: true })
   mkdirSync(staging, { recursive: true })
   const pinned: Record<string, string> = {}

@@ -4,22 +4,13 @@
  * promise to find a folder's index.js. Bare imports must be runtime dependencies (packed into
  * miniprogram_npm) or type-only packages.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
-import ts from 'typescript'
+import { appImports, appPackages, packageOf } from '../../scripts/wechat/app-imports'
 
 const ROOT = join(__dirname, '../..')
 const MINIPROGRAM = join(ROOT, 'miniprogram')
 const TYPE_ONLY_PACKAGES = new Set(['miniprogram-api-typings'])
-
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name)
-    if (name === 'miniprogram_npm' || name === 'node_modules') return []
-    if (statSync(path).isDirectory()) return tsFiles(path)
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : []
-  })
-}
 
 /** Problems with one import specifier of `file`, or undefined when it is fine. */
 function checkImport(file: string, specifier: string, runtimeDeps: Set<string>): string | undefined {
@@ -40,20 +31,19 @@ function checkImport(file: string, specifier: string, runtimeDeps: Set<string>):
 test('every import in miniprogram/ names a file or a runtime dependency', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: object }
   const runtimeDeps = new Set(Object.keys(pkg.dependencies))
-  const files = tsFiles(MINIPROGRAM)
-  expect(files.length).toBeGreaterThan(50)
+  const imports = appImports(MINIPROGRAM)
+  expect(new Set(imports.map((i) => i.file)).size).toBeGreaterThan(50)
+  expect(imports.length).toBeGreaterThan(100)
   const problems: string[] = []
-  let imports = 0
-  for (const file of files) {
-    const info = ts.preProcessFile(readFileSync(file, 'utf8'), true, true)
-    for (const { fileName } of info.importedFiles) {
-      imports++
-      const problem = checkImport(file, fileName, runtimeDeps)
-      if (problem) problems.push(`${relative(ROOT, file)}: ${problem}`)
-    }
+  for (const { file, specifier } of imports) {
+    const problem = checkImport(file, specifier, runtimeDeps)
+    if (problem) problems.push(`${relative(ROOT, file)}: ${problem}`)
   }
-  expect(imports).toBeGreaterThan(100)
   expect(problems).toEqual([])
+})
+
+test("only the packages the app imports are packed for WeChat, not the relay's", () => {
+  expect(appPackages(MINIPROGRAM)).toEqual(['eventsource-parser'])
 })
 
 test('the check sees a folder import for what it is', () => {
