@@ -1,3 +1,5 @@
+import { loadReviewConfig, type ReviewConfig } from './review/config'
+
 /** One OpenAI-compatible upstream. */
 export interface UpstreamConfig {
   /** Base URL without the trailing slash, e.g. `https://api.deepseek.com/v1`. */
@@ -40,6 +42,8 @@ export interface RelayConfig {
   demoDelayMs: number
   /** Upper bound for `max_tokens` (larger requests are capped, not refused). */
   maxTokensCap: number
+  /** Service information, agreement texts and feedback settings (WeChat review). */
+  review: ReviewConfig
 }
 
 function list(value: string | undefined): string[] {
@@ -121,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     corsOrigins: corsRaw === undefined ? ['http://127.0.0.1:5173', 'http://localhost:5173'] : list(corsRaw),
     demoDelayMs: integer(env, 'RELAY_DEMO_DELAY_MS', 30, 0, 10_000),
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
+    review: loadReviewConfig(env, models.length > 0 || primary ? models : ['demo']),
   }
 }
 

@@ -3,6 +3,7 @@ import type { RelayConfig } from './config'
 import type { RelayHooks } from './hooks'
 import type { RateLimiter } from './limits/rate-limit'
 import type { Logger } from './log'
+import type { ReviewParts } from './review/routes'
 import type { UpstreamClient } from './upstream/client'
 
 /** What every route shares: made once per app by `http/app.ts`. */
@@ -19,4 +20,6 @@ export interface RelayDeps {
   limiter: RateLimiter | null
   /** Open chat requests and how to end each, so `close()` can end them with an error frame. */
   active: Map<ServerResponse, () => void>
+  /** Feedback store and its rate limit (WeChat review). */
+  review: ReviewParts
 }

@@ -5,6 +5,7 @@ import { RelayError } from '../errors'
 import type { RelayHooks } from '../hooks'
 import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, stdoutSink } from '../log'
+import { createReviewParts } from '../review/routes'
 import { createUpstreamClient, timeoutsOf } from '../upstream/client'
 import { applyCors } from './cors'
 import { health } from './health'
@@ -48,6 +49,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
     upstream: createUpstreamClient({ timeouts: timeoutsOf(config), proxy: config.proxy }),
     limiter: createRateLimiter(config, log),
     active: new Map(),
+    review: createReviewParts(config.redisUrl, log, config.review),
   }
   const routes = relayRoutes(deps)
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -77,6 +79,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
       for (const end of [...deps.active.values()]) end()
       await deps.upstream.close()
       await deps.limiter?.close()
+      await deps.review.close()
       await deps.hooks?.close?.()
     },
   }

@@ -1,6 +1,7 @@
 import { admit } from '../chat/admit'
 import { handleChat } from '../chat/handler'
 import type { RelayDeps } from '../deps'
+import { addReviewRoutes } from '../review/routes'
 import { health } from './health'
 import { listModels } from './models'
 import { sendJson } from './respond'
@@ -18,6 +19,7 @@ export function relayRoutes(deps: RelayDeps): RouteTable {
     sendJson(res, 200, await listModels(deps))
   })
   addRoute(table, 'GET /healthz', async (_req, res) => sendJson(res, 200, health(deps.config)))
+  addReviewRoutes(table, deps, deps.config.review, deps.review)
   for (const [route, handler] of Object.entries(deps.hooks?.routes ?? {})) {
     addRoute(table, route, (req, res) => handler(req, res, deps.config))
   }

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto'
+import { type AppInfo, loadAppInfo } from './app-info'
+
+/** What WeChat review needs from the relay: service information, and where feedback goes. */
+export interface ReviewConfig {
+  appInfo: AppInfo
+  /** JSON-lines file for feedback when there is no Redis (`RELAY_FEEDBACK_FILE`). */
+  feedbackFile: string
+  /** Feedback posts per minute per caller (`RELAY_FEEDBACK_RATE_LIMIT`); 0 = unlimited. */
+  feedbackRateLimit: number
+  /**
+   * Salt of the caller hashes kept with feedback (`RELAY_HASH_SALT`). Without it a random one per
+   * start: nothing can be traced back to a user, but two starts' hashes do not match either.
+   */
+  hashSalt: string
+}
+
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim()
+  if (!raw) return fallback
+  if (!/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, got "${raw}"`)
+  return Number(raw)
+}
+
+/** Reads the review settings; throws naming the bad variable or file. */
+export function loadReviewConfig(env: NodeJS.ProcessEnv, models: readonly string[]): ReviewConfig {
+  return {
+    appInfo: loadAppInfo(env, models),
+    feedbackFile: env.RELAY_FEEDBACK_FILE?.trim() || 'data/feedback.jsonl',
+    feedbackRateLimit: whole(env, 'RELAY_FEEDBACK_RATE_LIMIT', 10),
+    hashSalt: env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex'),
+  }
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { admit } from '../chat/admit'
+import type { RelayDeps } from '../deps'
+import { RelayError } from '../errors'
+import { readBody } from '../http/body'
+import { sendJson } from '../http/respond'
+import { addRoute, type RouteTable } from '../http/router'
+import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from '../limits/rate-limit'
+import type { Logger } from '../log'
+import type { ReviewConfig } from './config'
+import { feedbackRecord, hashCaller } from './feedback'
+import { createFeedbackStore, type FeedbackStore } from './feedback-store'
+
+/** Feedback bodies are small: a note and at most one answer's text. */
+const FEEDBACK_MAX_BYTES = 128 * 1024
+
+/** What the review routes keep between requests. */
+export interface ReviewParts {
+  feedback: FeedbackStore
+  limiter: RateLimiter | null
+  close(): Promise<void>
+}
+
+/** The feedback store and its own rate limit (separate from chat's: reports must not cost answers). */
+export function createReviewParts(redisUrl: string | null, log: Logger, review: ReviewConfig): ReviewParts {
+  const feedback = createFeedbackStore(redisUrl, review.feedbackFile)
+  const limit = review.feedbackRateLimit
+  const limiter =
+    limit === 0 ? null : redisUrl ? createRedisLimiter(redisUrl, limit, log) : createMemoryLimiter(limit)
+  return {
+    feedback,
+    limiter,
+    async close() {
+      await feedback.close()
+      await limiter?.close()
+    },
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const type = req.headers['content-type'] ?? ''
+  if (!/^application\/json\b/i.test(type)) {
+    throw new RelayError(415, 'unsupported_media_type', 'Content-Type must be application/json')
+  }
+  const body = await readBody(req, FEEDBACK_MAX_BYTES)
+  try {
+    return JSON.parse(body.toString('utf8'))
+  } catch {
+    throw new RelayError(400, 'invalid_json', 'Body is not valid JSON')
+  }
+}
+
+async function postFeedback(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: RelayDeps,
+  review: ReviewConfig,
+  parts: ReviewParts,
+) {
+  const user = await admit(req, deps)
+  const decision = await parts.limiter?.hit(`fb:${user.userId}`)
+  if (decision && !decision.allowed) {
+    throw new RelayError(429, 'rate_limited', 'Too much feedback, try again later', {
+      'Retry-After': String(decision.retryAfterS),
+    })
+  }
+  const record = feedbackRecord(await readJson(req), hashCaller(user.userId, review.hashSalt), new Date())
+  await parts.feedback.add(record)
+  deps.log.info('feedback', {
+    id: record.id,
+    kind: record.kind,
+    reason: record.reason,
+    caller: record.caller,
+  })
+  sendJson(res, 201, { id: record.id })
+}
+
+/**
+ * `GET /v1/app-info` (the service, the AI label, each model's name and filing number, the
+ * agreement and privacy texts; same auth as /v1/models, cacheable for five minutes) and
+ * `POST /v1/feedback` (👍 / 👎 / 举报, kept durably).
+ */
+export function addReviewRoutes(
+  table: RouteTable,
+  deps: RelayDeps,
+  review: ReviewConfig,
+  parts: ReviewParts,
+): void {
+  const info = JSON.stringify(review.appInfo)
+  addRoute(table, 'GET /v1/app-info', async (req, res) => {
+    await admit(req, deps)
+    res.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(info),
+      'Cache-Control': 'private, max-age=300',
+    })
+    res.end(info)
+  })
+  addRoute(table, 'POST /v1/feedback', (req, res) => postFeedback(req, res, deps, review, parts))
+}
