@@ -1,5 +1,4 @@
 import { type Conversation, createConversation, reduceConversation } from '../../miniprogram/lib/chat/index'
-import { createIncrementalMarkdown, parseMarkdown } from '../../miniprogram/lib/markdown/index'
 import { ChatViewModel, type MessageView } from '../../miniprogram/lib/view/index'
 
 function delta(conv: Conversation, update: { content?: string; reasoning?: string }, now = 1): Conversation {

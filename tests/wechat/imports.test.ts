@@ -14,11 +14,9 @@ const TYPE_ONLY_PACKAGES = new Set(['miniprogram-api-typings'])
 
 /** Problems with one import specifier of `file`, or undefined when it is fine. */
 function checkImport(file: string, specifier: string, runtimeDeps: Set<string>): string | undefined {
-  if (!specifier.startsWith('.')) {
-    const name = specifier.startsWith('@')
-      ? specifier.split('/').slice(0, 2).join('/')
-      : specifier.split('/')[0]
-    if (runtimeDeps.has(name ?? '') || TYPE_ONLY_PACKAGES.has(name ?? '')) return undefined
+  const name = packageOf(specifier)
+  if (name !== undefined) {
+    if (runtimeDeps.has(name) || TYPE_ONLY_PACKAGES.has(name)) return undefined
     return `${specifier} is not a runtime dependency in package.json`
   }
   const target = join(dirname(file), specifier)

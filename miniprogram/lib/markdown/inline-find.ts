@@ -31,11 +31,6 @@ export function runLength(text: string, at: number, end: number): number {
   return p - at
 }
 
-/** Counts the characters scanned from `from` to `to` (the bench's work measure) and returns `result`. */
-function scanned(from: number, to: number, result: number): number {
-  return result
-}
-
 /** The closing backtick run of exactly `n` on this line, from `from`. */
 export function findBacktickClose(
   text: string,
@@ -47,15 +42,15 @@ export function findBacktickClose(
   let p = from
   while (p < end) {
     const c = text[p]
-    if (c === '\n') return scanned(from, p, NOT_FOUND)
+    if (c === '\n') return NOT_FOUND
     if (c === '`') {
       const m = runLength(text, p, end)
-      if (p + m >= end && !final) return scanned(from, p, UNKNOWN)
-      if (m === n) return scanned(from, p, p)
+      if (p + m >= end && !final) return UNKNOWN
+      if (m === n) return p
       p += m
     } else p++
   }
-  return scanned(from, p, final ? NOT_FOUND : UNKNOWN)
+  return final ? NOT_FOUND : UNKNOWN
 }
 
 /**
@@ -73,7 +68,7 @@ export function findEmphasisClose(
   let p = from
   while (p < end) {
     const c = text[p]
-    if (c === '\n') return scanned(from, p, NOT_FOUND)
+    if (c === '\n') return NOT_FOUND
     if (c === '\\') p += 2
     else if (c === '`') {
       const m = runLength(text, p, end)
@@ -82,13 +77,13 @@ export function findEmphasisClose(
       p = close === NOT_FOUND ? p + m : close + m
     } else if (c === ch) {
       const m = runLength(text, p, end)
-      if (p + m >= end && !final) return scanned(from, p, UNKNOWN)
+      if (p + m >= end && !final) return UNKNOWN
       const closes = !isSpace(text[p - 1]) && (ch !== '_' || !isAlnum(text[p + m]))
-      if (m === k && closes && p > from) return scanned(from, p, p)
+      if (m === k && closes && p > from) return p
       p += m
     } else p++
   }
-  return scanned(from, Math.min(p, end), final ? NOT_FOUND : UNKNOWN)
+  return final ? NOT_FOUND : UNKNOWN
 }
 
 /** `[label](url)`: positions of `]` and `)`, NOT_FOUND when it is no link, UNKNOWN when undecided. */
