@@ -6,6 +6,7 @@ import {
   reduceConversation,
   streamingMessage,
 } from '../lib/chat/index'
+import type { ReportReason } from '../lib/review/report'
 import type { ChatUpdate } from '../lib/stream/index'
 import {
   ChatViewModel,
@@ -14,6 +15,7 @@ import {
   type Patch,
   splitPatch,
 } from '../lib/view/index'
+import { sendReport, shareRating } from './feedback'
 import { type GenerationHandle, startGeneration } from './generation'
 import { canStream } from './platform'
 import { loadSettings } from './settings'
@@ -137,6 +139,31 @@ export class ChatSession {
   /** The answer text of message `index`, for copying. */
   messageText(index: number): string | undefined {
     return this.conversation.messages[index]?.content
+  }
+
+  /** 👍 / 👎 on answer `index` (again: taken back); the relay hears of a new rating. */
+  rate(index: number, rating: 'up' | 'down'): void {
+    const answer = this.conversation.messages[index]
+    if (!answer || !this.act({ type: 'rate', messageId: answer.id, rating, now: Date.now() }, false)) return
+    this.persist()
+    if (answer.feedback !== rating) shareRating(answer, rating)
+  }
+
+  /**
+   * Reports answer `index` (its text goes as evidence); it is marked reported once the relay took it.
+   * @throws Error with a Chinese message when the report could not be delivered.
+   */
+  async report(index: number, reason: ReportReason, note: string): Promise<void> {
+    const answer = this.conversation.messages[index]
+    if (!answer) return
+    await sendReport(answer, reason, note)
+    if (this.act({ type: 'reported', messageId: answer.id, now: Date.now() }, false)) this.persist()
+  }
+
+  /** Hides answer `index` for good (its text is dropped). */
+  hideAnswer(index: number): void {
+    const answer = this.conversation.messages[index]
+    if (answer && this.act({ type: 'hide', messageId: answer.id, now: Date.now() }, false)) this.persist()
   }
 
   /** Expands or collapses the reasoning panel of message `index`. */

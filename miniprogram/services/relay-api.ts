@@ -13,16 +13,18 @@ interface GetResult {
   header: unknown
 }
 
-/** One GET through wx.request; network failures reject with a Chinese message. */
-function get(url: string, token: string | undefined): Promise<GetResult> {
+/** One small JSON request through wx.request (a POST sends `body`); network failures reject in Chinese. */
+function call(url: string, token: string | undefined, body?: object): Promise<GetResult> {
   return new Promise((resolve, reject) => {
     const header: Record<string, string> = { Accept: 'application/json' }
+    if (body) header['Content-Type'] = 'application/json'
     if (token) header.Authorization = `Bearer ${token}`
     try {
       wx.request({
         url,
-        method: 'GET',
+        method: body ? 'POST' : 'GET',
         header,
+        ...(body ? { data: JSON.stringify(body) } : {}),
         dataType: 'json',
         timeout: TIMEOUT_MS,
         success: (res) => resolve({ status: res.statusCode, data: res.data, header: res.header }),
@@ -32,6 +34,15 @@ function get(url: string, token: string | undefined): Promise<GetResult> {
       reject(new Error(errorMessage('network')))
     }
   })
+}
+
+/** The settings token, or else the WeChat login session's (none when the relay has no login). */
+async function bearerFor(base: string, token: string | undefined): Promise<string | undefined> {
+  return token || (await ensureLogin(base).catch(() => null)) || undefined
+}
+
+function get(url: string, token: string | undefined): Promise<GetResult> {
+  return call(url, token)
 }
 
 function bodyText(data: unknown): string {
@@ -103,22 +114,15 @@ export async function cancelGeneration(
   token: string | undefined,
 ): Promise<void> {
   const base = normalizeRelayUrl(relayUrl)
-  const bearer = token || (await ensureLogin(base).catch(() => null)) || undefined
-  await new Promise<void>((resolve, reject) => {
-    const header: Record<string, string> = { 'Content-Type': 'application/json' }
-    if (bearer) header.Authorization = `Bearer ${bearer}`
-    try {
-      wx.request({
-        url: `${base}/v1/generations/${encodeURIComponent(id)}/cancel`,
-        method: 'POST',
-        header,
-        data: '{}',
-        timeout: TIMEOUT_MS,
-        success: () => resolve(),
-        fail: (err) => reject(new Error(describeRequestFail(err?.errMsg, false).message)),
-      })
-    } catch {
-      reject(new Error(errorMessage('network')))
-    }
-  })
+  await call(`${base}/v1/generations/${encodeURIComponent(id)}/cancel`, await bearerFor(base, token), {})
+}
+
+/**
+ * Sends 👍 / 👎 / 举报 to the relay (`POST /v1/feedback`).
+ * @throws Error with a readable Chinese message when it was not accepted.
+ */
+export async function sendFeedback(relayUrl: string, token: string | undefined, body: object): Promise<void> {
+  const base = normalizeRelayUrl(relayUrl)
+  const result = await call(`${base}/v1/feedback`, await bearerFor(base, token), body)
+  if (result.status !== 201 && result.status !== 200) throw refused(result)
 }

@@ -138,3 +138,21 @@ function removeKey(key: string): void {
     // Already gone.
   }
 }
+
+/** Deletes every conversation (设置 → 清除全部对话); settings and login stay. */
+export function clearAllConversations(): number {
+  const entries = readIndex()
+  for (const entry of entries) removeKey(conversationKey(entry.id))
+  wx.setStorageSync(INDEX_KEY, [])
+  return entries.length
+}
+
+/** How much of WeChat's storage the app uses, in KB, against its limit. */
+export function storageUsage(): { usedKb: number; limitKb: number } {
+  try {
+    const info = wx.getStorageInfoSync()
+    return { usedKb: info.currentSize, limitKb: info.limitSize }
+  } catch {
+    return { usedKb: 0, limitKb: 10 * 1024 }
+  }
+}

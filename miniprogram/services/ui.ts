@@ -1,11 +1,41 @@
+import { withAiLabel } from '../lib/review/label'
+import { withPrivacy } from './privacy'
+
 /**
  * The UI's door to `wx` (pages and components stay free of direct calls):
  * clipboard, toasts, dialogs, navigation and the system theme.
  */
 
-/** Copies `text` and confirms with a short toast. */
-export function copyText(text: string, notice = '已复制'): void {
-  wx.setClipboardData({ data: text, success: () => wx.showToast({ title: notice, icon: 'none' }) })
+/**
+ * Copies `text` and confirms with a short toast. The clipboard is a privacy API: a user who has
+ * not agreed to the privacy guide is asked first (services/privacy); resolves whether it was copied.
+ */
+export async function copyText(text: string, notice = '已复制'): Promise<boolean> {
+  const copied = await withPrivacy(
+    () =>
+      new Promise<true>((resolve, reject) => {
+        wx.setClipboardData({ data: text, success: () => resolve(true), fail: reject })
+      }),
+    toast,
+  ).catch(() => undefined)
+  if (copied) toast(notice)
+  return copied === true
+}
+
+/** Copies AI-generated text with the AI label as its last line (it must survive copying). */
+export function copyAiText(text: string, label: string, notice = '已复制'): Promise<boolean> {
+  return copyText(withAiLabel(text, label), notice)
+}
+
+/** Asks which of `items` (at most 6); resolves its index, or -1 when the user cancels. */
+export function chooseAction(items: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    wx.showActionSheet({
+      itemList: items,
+      success: (res) => resolve(res.tapIndex),
+      fail: () => resolve(-1),
+    })
+  })
 }
 
 /** A short notice that never blocks the chat (errors of saving, trimmed requests…). */

@@ -3,7 +3,7 @@ import type { RelayConfig } from './config'
 import type { RelayHooks } from './hooks'
 import type { RateLimiter } from './limits/rate-limit'
 import type { Logger } from './log'
-import type { ReviewParts } from './review/routes'
+import type { ReviewParts } from './review/parts'
 import type { UpstreamClient } from './upstream/client'
 
 /** What every route shares: made once per app by `http/app.ts`. */

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { type PreviewServer, startPreview } from '../../preview/server'
 import {
@@ -15,6 +18,8 @@ export interface Stack {
   config: RelayConfig
   /** One entry per finished chat request: whether the client had gone (aborted) when it ended. */
   ends: { aborted: boolean }[]
+  /** Where the relay keeps feedback (a fresh JSON-lines file per stack). */
+  feedbackFile: string
   /** Stops the relay (the preview keeps running) — the "relay down" case. */
   stopRelay(): Promise<void>
   /** Starts the relay again on the same port. */
@@ -25,10 +30,14 @@ export interface Stack {
 /** Starts relay + preview on 127.0.0.1 free ports; the demo model streams a chunk every `delayMs`. */
 export async function startStack(delayMs = 15): Promise<Stack> {
   const ends: { aborted: boolean }[] = []
+  const feedbackFile = join(mkdtempSync(join(tmpdir(), 'e2e-feedback-')), 'feedback.jsonl')
   const config: RelayConfig = loadConfig({
     PORT: '0',
     RELAY_DEMO_DELAY_MS: String(delayMs),
     RELAY_CORS_ORIGINS: '',
+    RELAY_SERVICE_NAME: '预览问答',
+    RELAY_SUPPORT_CONTACT: 'support@example.com',
+    RELAY_FEEDBACK_FILE: feedbackFile,
   })
   const options: RelayOptions = {
     hooks: {
@@ -49,6 +58,7 @@ export async function startStack(delayMs = 15): Promise<Stack> {
     preview,
     config,
     ends,
+    feedbackFile,
     async stopRelay() {
       running = false
       await relay.close()
@@ -73,8 +83,17 @@ export function lastAnswerText(page: Page): Promise<string> {
   })
 }
 
-/** Types a question into the chat input and taps 发送. */
+/** Ticks 我已阅读并同意 and taps 同意并继续 on the consent gate (a fresh browser profile meets it first). */
+export async function agree(page: Page): Promise<void> {
+  await page.locator('consent-gate [class*="--consent-check"]').click()
+  await page.locator('consent-gate button[class*="--consent-agree"]:not([disabled])').click()
+  await page.locator('chat-input textarea').waitFor()
+}
+
+/** Types a question into the chat input and taps 发送 (agreeing first when the consent gate asks). */
 export async function ask(page: Page, question: string): Promise<void> {
+  await page.locator('chat-input textarea, consent-gate').first().waitFor()
+  if ((await page.locator('consent-gate').count()) > 0) await agree(page)
   await page.locator('chat-input textarea').fill(question)
   await page.locator('button[class*="--btn-send"]:not([disabled])').click()
 }

@@ -34,11 +34,36 @@ export interface ChatWorld {
   chatCalls(): ReturnType<typeof createWxRequestDouble>['calls']
 }
 
-/** Installs wx + the double. `extra` overrides wx APIs (theme, canIUse…). */
-export function createWorld(extra: Record<string, unknown> = {}, storage?: Map<string, string>): ChatWorld {
+/** What the test relay serves at /v1/app-info (the shape of relay/src/review/app-info.ts). */
+export const TEST_APP_INFO = {
+  service: { name: '测试问答', support: 'help@example.com' },
+  aiLabel: '内容由 AI 生成',
+  models: [{ id: 'demo', name: '演示模型', provider: '测试', filing: 'Test-Filing-001' }],
+  agreement: { version: 'v1', title: '用户协议', text: '协议正文' },
+  privacy: { version: 'v1', title: '隐私政策', text: '隐私正文' },
+}
+
+/**
+ * Installs wx + the double. `extra` overrides wx APIs (theme, canIUse…). Unless `agreed` is false,
+ * storage starts with consent to TEST_APP_INFO's texts (the consent tests start without).
+ */
+export function createWorld(
+  extra: Record<string, unknown> = {},
+  storage?: Map<string, string>,
+  agreed = true,
+): ChatWorld {
   const answers: WxResponse[] = [{ body: loadTranscript('openai-basic'), chunkSizes: 'random' }]
   let served = 0
   const double = createWxRequestDouble((options) => {
+    if (options.url.endsWith('/v1/app-info')) {
+      return {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(TEST_APP_INFO),
+      }
+    }
+    if (options.url.endsWith('/v1/feedback'))
+      return { status: 201, headers: { 'Content-Type': 'application/json' }, body: '{"id":"f1"}' }
     if (!options.url.endsWith('/v1/chat/completions')) return { status: 404, body: '{}' }
     const answer = answers[Math.min(served, answers.length - 1)]!
     served++
@@ -51,6 +76,11 @@ export function createWorld(extra: Record<string, unknown> = {}, storage?: Map<s
     onThemeChange: () => undefined,
     ...extra,
   })
+  if (agreed && !storage) {
+    // Agreed earlier, with the relay's texts already known: the page opens ready to chat.
+    wx.storage.set('consent', JSON.stringify({ agreement: 'v1', privacy: 'v1' }))
+    wx.storage.set('app-info', JSON.stringify({ relayUrl: 'http://127.0.0.1:8787', info: TEST_APP_INFO }))
+  }
   if (storage) for (const [key, value] of storage) wx.storage.set(key, value)
   return {
     wx,

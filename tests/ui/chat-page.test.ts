@@ -126,7 +126,7 @@ describe('chat page: state, persistence, scrolling, theme', () => {
     expect(reattach?.options.header).toMatchObject({ 'Last-Event-ID': '0' })
     for (const call of world.double.calls) {
       expect(call.options.url).toMatch(
-        /^http:\/\/127\.0\.0\.1:8787\/(auth\/wx-login|v1\/generations\/g[\w-]+\/stream)$/,
+        /^http:\/\/127\.0\.0\.1:8787\/(auth\/wx-login|v1\/app-info|v1\/generations\/g[\w-]+\/stream)$/,
       )
     }
     expect(lastStatus(reborn)).toBe('interrupted')

@@ -69,7 +69,8 @@ describe('chat page: streaming answers', () => {
     expect(find(page, '.message-actions >>> .action-copy')).toBeTruthy()
     tap(page, '.message-actions >>> .action-copy')
     await sleep(10)
-    expect(world.wx.recorded.setClipboardData?.[0]).toMatchObject({ data: expected })
+    // Copied AI text carries the AI label as its own last line.
+    expect(world.wx.recorded.setClipboardData?.[0]).toMatchObject({ data: `${expected}\n\n——内容由 AI 生成` })
   })
 
   test('stop keeps the partial answer, aborts the request and offers 继续', async () => {

@@ -112,7 +112,8 @@ describe('components render with the official compiler', () => {
     tap(code, '.md-code-copy')
     await sleep(5)
     expect(wxHandle.recorded.setClipboardData).toEqual([
-      expect.objectContaining({ data: 'const a = 1\n// 注释' }),
+      // The code as written, then the AI label on a line of its own (not inside the code).
+      expect.objectContaining({ data: 'const a = 1\n// 注释\n\n——内容由 AI 生成' }),
     ])
   })
 

@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { loadSettings } from '../../miniprogram/services/settings'
+import { listConversations, saveConversation } from '../../miniprogram/services/storage'
 import { mount, type Rendered, sleep, tap, textOf, waitFor } from '../support/simulate'
 import { createWxRequestDouble, installWx } from '../support/wx-request-double'
 
@@ -80,5 +81,48 @@ describe('settings page', () => {
     tap(page, '.btn-test')
     await waitFor(() => page.data.testResult !== '' && !page.data.testOk, 'second test result')
     expect(textOf(page, '.test-fail')).toContain('已连接中转服务')
+  })
+})
+
+describe('settings page: data controls', () => {
+  let wxHandle: ReturnType<typeof installWx>
+  const sheets: number[] = []
+  beforeEach(() => {
+    const double = createWxRequestDouble(() => ({ status: 404, body: '{}' }))
+    sheets.length = 0
+    wxHandle = installWx({
+      request: double.request,
+      // Each action sheet takes the next scripted choice.
+      showActionSheet: (o: { success: (r: unknown) => void }) =>
+        setTimeout(() => o.success({ tapIndex: sheets.shift() ?? 0 }), 0),
+    })
+    const conversation = {
+      id: 'c1',
+      title: '防抖函数',
+      createdAt: 1,
+      updatedAt: 2,
+      messages: [
+        { id: 'u1', role: 'user', content: '写一个防抖函数', status: 'done', createdAt: 1 },
+        { id: 'a1', role: 'assistant', content: 'function debounce() {}', status: 'done', createdAt: 2 },
+      ],
+    }
+    saveConversation(conversation as never)
+  })
+  afterEach(() => wxHandle.uninstall())
+
+  test('shows the storage used, exports a conversation as Markdown with the AI label, clears everything', async () => {
+    const page = mount('pages/settings/index')
+    expect(textOf(page, '.storage-usage')).toMatch(/^已用存储：\d+ KB \/ 10 MB$/)
+    sheets.push(0, 0)
+    tap(page, '.export-conversation')
+    await waitFor(() => (wxHandle.recorded.setClipboardData ?? []).length > 0, 'the export')
+    const exported = (wxHandle.recorded.setClipboardData as { data: string }[])[0]?.data ?? ''
+    expect(exported).toMatch(/^# 防抖函数\n/)
+    expect(exported).toContain('## 我\n\n写一个防抖函数')
+    expect(exported).toContain('## AI\n\nfunction debounce() {}\n\n——内容由 AI 生成')
+    tap(page, '.clear-all')
+    await waitFor(() => listConversations().length === 0, 'the conversations cleared')
+    expect(wxHandle.recorded.showModal).toEqual([expect.objectContaining({ title: '清除全部对话' })])
+    expect(wxHandle.storage.has('conv:c1')).toBe(false)
   })
 })

@@ -19,5 +19,7 @@ Component({
     error: { type: String, value: '' },
     /** The connection dropped and the answer is being picked up again: a quiet note, nothing more. */
     reconnecting: { type: Boolean, value: false },
+    /** The explicit AI label under every answer (never under the user's own messages). */
+    label: { type: String, value: '' },
   },
 })

@@ -1,5 +1,7 @@
 import type { Block, CodeBlock } from '../../lib/markdown/types'
-import { copyText } from '../../services/ui'
+import { currentAppInfo } from '../../services/app-info'
+import { loadSettings } from '../../services/settings'
+import { copyAiText, copyText } from '../../services/ui'
 
 /** The plain text of a code block, for the copy button (null items are setData tombstones, see lib/view diff). */
 function codeBlockText(block: CodeBlock): string {
@@ -28,7 +30,8 @@ Component({
     onCopyCode() {
       const block = this.data.block as unknown as Block
       if (block.type !== 'code') return
-      copyText(codeBlockText(block), '代码已复制')
+      // Code from an answer is AI text too: the label goes on a line after it, not into the code.
+      copyAiText(codeBlockText(block), currentAppInfo(loadSettings().relayUrl).aiLabel, '代码已复制')
     },
   },
 })

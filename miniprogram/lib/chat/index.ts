@@ -7,6 +7,7 @@
 export { canContinue } from './answer'
 export type { ContextOptions } from './context'
 export { buildRequestMessages, CONTINUE_PROMPT, OMISSION_MARK } from './context'
+export { HIDDEN_NOTICE } from './feedback'
 export type { ConversationSummary } from './list'
 export { plainPreview, sortNewestFirst, summarizeConversation } from './list'
 export { createConversation, lastUserIndex, streamingMessage } from './messages'

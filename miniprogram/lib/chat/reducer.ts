@@ -1,5 +1,6 @@
 import type { ChatUpdate } from '../stream/index'
 import { continueAnswer, regenerateAnswer, stopAnswer } from './answer'
+import { hideAnswer, markReported, rateAnswer } from './feedback'
 import { editLastUserMessage, sendMessage } from './send'
 import { normalizeTitle } from './title'
 import type { Conversation } from './types'
@@ -21,6 +22,9 @@ export type ChatAction =
   | { type: 'edit'; text: string; assistantId: string; generationId?: string; now: number }
   | { type: 'continue'; generationId?: string; now: number }
   | { type: 'rename'; title: string; now: number }
+  | { type: 'rate'; messageId: string; rating: 'up' | 'down'; now: number }
+  | { type: 'reported'; messageId: string; now: number }
+  | { type: 'hide'; messageId: string; now: number }
 
 /**
  * Applies `action` and returns the next conversation; the input is never
@@ -49,6 +53,12 @@ export function reduceConversation(conversation: Conversation, action: ChatActio
       )
     case 'continue':
       return continueAnswer(conversation, action.now, action.generationId)
+    case 'rate':
+      return rateAnswer(conversation, action.messageId, action.rating, action.now)
+    case 'reported':
+      return markReported(conversation, action.messageId, action.now)
+    case 'hide':
+      return hideAnswer(conversation, action.messageId, action.now)
     case 'rename':
       return {
         ...conversation,

@@ -10,7 +10,8 @@ export type MessageRole = 'user' | 'assistant'
  * - `error`: failed; `error` says why, partial text (if any) is kept.
  * - `interrupted`: the connection broke after some text arrived; can be continued or retried.
  * - `stopped`: the user pressed stop; the partial text is kept.
- * - `blocked`: content security refused the answer; `content` is empty and `error.message` is the notice.
+ * - `blocked`: content security refused the answer (or the question); `content` is empty and
+ *   `error.message` is the notice.
  */
 export type MessageStatus = 'done' | 'streaming' | 'error' | 'interrupted' | 'stopped' | 'blocked'
 
@@ -46,6 +47,12 @@ export interface Message {
   generationId?: string
   /** The last event of that generation already in `content`: a reattach asks for what follows. */
   lastEventId?: string
+  /** The user's 👍 / 👎 on this answer. */
+  feedback?: 'up' | 'down'
+  /** The user reported this answer (举报). */
+  reported?: boolean
+  /** The user hid this answer (after reporting it): its text is gone, a notice stands in. */
+  hidden?: boolean
 }
 
 /** A conversation: plain JSON, stored under its own key. */

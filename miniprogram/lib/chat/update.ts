@@ -1,6 +1,14 @@
-import { hiddenNotice, hidesAnswer, isInterruption, isStop } from '../errors/index'
+import {
+  hiddenNotice,
+  hidesAnswer,
+  isInterruption,
+  isStop,
+  NO_ANSWER_NOTICE,
+  QUESTION_BLOCKED_NOTICE,
+} from '../errors/index'
 import type { ChatUpdate } from '../stream/index'
 import { closeReasoning, withMessageAt } from './messages'
+import { DEFAULT_TITLE } from './title'
 import type { Conversation, Message, MessageError } from './types'
 
 function withDelta(message: Message, update: { content?: string; reasoning?: string }, now: number): Message {
@@ -63,6 +71,33 @@ export function applyUpdate(
     if (update.usage) next.usage = update.usage
   } else {
     next = withError(message, update, now)
+    // Refused with an HTTP status before any answer: it was the question that did not pass.
+    if (hidesAnswer(update.code) && update.status !== undefined && message.content === '') {
+      return withQuestionBlocked(withMessageAt(conversation, index, next, now), index - 1, now)
+    }
   }
   return withMessageAt(conversation, index, next, now)
+}
+
+/** The question at `index` did not pass content security: its text goes, a notice stands in. */
+function withQuestionBlocked(conversation: Conversation, index: number, now: number): Conversation {
+  const question = conversation.messages[index]
+  const answer = conversation.messages[index + 1]
+  if (question?.role !== 'user' || !answer) return conversation
+  const blockedQuestion: Message = {
+    ...question,
+    content: '',
+    status: 'blocked',
+    error: { message: QUESTION_BLOCKED_NOTICE, code: 'content_blocked' },
+  }
+  const withNotice: Message = { ...answer, error: { ...answer.error, message: NO_ANSWER_NOTICE } }
+  const next = withMessageAt(
+    withMessageAt(conversation, index, blockedQuestion, now),
+    index + 1,
+    withNotice,
+    now,
+  )
+  // A title taken from the refused text would keep it in the conversation list.
+  const first = conversation.messages.findIndex((m) => m.role === 'user') === index
+  return first && !conversation.titleEdited ? { ...next, title: DEFAULT_TITLE } : next
 }

@@ -61,6 +61,12 @@ export const GENERIC_MESSAGE = '服务出错，请稍后重试'
 /** Shown in place of an answer content security refused (the text itself is gone). */
 export const BLOCKED_NOTICE = '该回答未通过内容安全检查，已隐藏'
 
+/** Stands in for a question content security refused (its text is not kept). */
+export const QUESTION_BLOCKED_NOTICE = '该消息未通过内容安全检查，已隐藏'
+
+/** Under a refused question, where its answer would be. */
+export const NO_ANSWER_NOTICE = '该问题未通过内容安全检查，无法回答'
+
 /** Shown in place of an answer that could not be checked while checks are required. */
 export const UNCHECKED_NOTICE = '内容安全检查暂时不可用，该回答已隐藏，请稍后重试'
 

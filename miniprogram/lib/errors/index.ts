@@ -10,6 +10,8 @@ export {
   isKnownCode,
   isStop,
   lostConnection,
+  NO_ANSWER_NOTICE,
+  QUESTION_BLOCKED_NOTICE,
   UNCHECKED_NOTICE,
 } from './codes'
 export { hasChinese, localizeError } from './localize'

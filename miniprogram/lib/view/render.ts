@@ -1,4 +1,4 @@
-import { canContinue, type Message, reasoningLabel } from '../chat/index'
+import { canContinue, HIDDEN_NOTICE, type Message, reasoningLabel } from '../chat/index'
 import type { Block } from '../markdown/types'
 import type { MessageView } from './types'
 
@@ -21,20 +21,26 @@ export function messageView(
 ): MessageView {
   const streaming = message.status === 'streaming'
   const answering = message.content !== ''
+  const user = message.role === 'user'
+  const blocked = message.status === 'blocked'
   return {
     id: message.id,
     role: message.role,
     status: message.status,
-    text: message.role === 'user' ? message.content : '',
+    // A refused question shows its notice in the bubble; its text is gone.
+    text: user ? (blocked ? (message.error?.message ?? '') : message.content) : '',
     blocks,
     reasoning: reasoningParagraphs(message.reasoning),
     reasoningLabel: reasoningLabel(message),
     // Open while the model thinks, collapsed once the answer starts, unless the user chose.
     reasoningOpen: open ?? (streaming && !answering),
     waiting: streaming && !answering && !message.reasoning,
-    error: message.error?.message ?? '',
+    error: user ? '' : message.hidden ? HIDDEN_NOTICE : (message.error?.message ?? ''),
     canContinue: canContinue(message),
     finished: message.role === 'assistant' && !streaming,
     reconnecting: streaming && reconnecting,
+    feedback: message.feedback ?? '',
+    reported: message.reported === true,
+    ratable: !user && !streaming && !blocked && !message.hidden && answering,
   }
 }

@@ -30,6 +30,12 @@ export interface MessageView {
   finished: boolean
   /** The connection dropped mid-answer and the client is reattaching to it ("重新连接中…"). */
   reconnecting: boolean
+  /** The user's 👍 / 👎 ('' for none). */
+  feedback: 'up' | 'down' | ''
+  /** Reported (举报 is not offered again). */
+  reported: boolean
+  /** A finished answer with text the user can rate, report and copy (not hidden, not blocked). */
+  ratable: boolean
 }
 
 /** The chat page's data about the conversation as a whole. */

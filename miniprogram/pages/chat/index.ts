@@ -1,4 +1,7 @@
 import { themeBehavior } from '../../behaviors/theme'
+import { type AppInfo, modelLine } from '../../lib/review/app-info'
+import { consentFor, consentNeeded } from '../../lib/review/consent'
+import { REPORT_REASONS } from '../../lib/review/report'
 import {
   createFollowState,
   type FollowState,
@@ -6,13 +9,27 @@ import {
   type Patch,
   resumeFollowing,
 } from '../../lib/view/index'
+import { currentAppInfo, refreshAppInfo } from '../../services/app-info'
 import { ChatSession } from '../../services/chat-session'
+import { loadConsent, saveConsent } from '../../services/consent'
+import { loadSettings } from '../../services/settings'
 import { listConversations } from '../../services/storage'
-import { copyText, navigate, setTitle, takeOpenRequest } from '../../services/ui'
+import {
+  chooseAction,
+  confirm,
+  copyAiText,
+  navigate,
+  promptText,
+  setTitle,
+  takeOpenRequest,
+  toast,
+} from '../../services/ui'
 
 /** What lives beside the page data: never rendered, so never sent through setData. */
 interface ChatPageState {
   session: ChatSession
+  /** The relay's service information (label, models, agreement versions). */
+  info: AppInfo
   /** Auto-scroll follows the stream only while the user stays at the bottom (lib/view/follow). */
   follow: FollowState
   /** Alternates between the two bottom anchors: scroll-into-view only scrolls when its value changes. */
@@ -52,16 +69,31 @@ Component({
     editing: false,
     showToBottom: false,
     scrollIntoView: '',
+    /** The explicit label under every answer. */
+    aiLabel: '',
+    /** The active model and its filing number, under the input (reviewers look for it there). */
+    modelLine: '',
+    serviceName: '',
+    /** The agreement must be accepted (again) before anything is sent. */
+    consentNeeded: false,
+    /** The texts have versions (the relay answered): agreeing is possible. */
+    consentReady: false,
+    /** An earlier version was agreed to. */
+    consentUpdated: false,
   },
   lifetimes: {
     attached() {
       const render = (patch: Patch) => this._render(patch)
+      const settings = loadSettings()
       const state: ChatPageState = {
         session: new ChatSession(render),
+        info: currentAppInfo(settings.relayUrl),
         follow: createFollowState(),
         anchor: 0,
       }
       states.set(this, state)
+      this._showAppInfo(state.info)
+      refreshAppInfo(settings.relayUrl, settings.token).then((info) => this._showAppInfo(info))
       state.session.open(takeOpenRequest() ?? latestId())
     },
     ready() {
@@ -81,6 +113,8 @@ Component({
       if (open !== undefined) state.session.open(open || undefined)
       // The title lives only in the navigation bar: put it back in case the runtime reset it meanwhile.
       setTitle(this.data.title)
+      // The model or the relay may have changed in 设置 meanwhile.
+      this._showAppInfo(currentAppInfo(loadSettings().relayUrl))
       state.session.show()
     },
     hide() {
@@ -105,7 +139,7 @@ Component({
       this._send(event.detail.text)
     },
     _send(text: string) {
-      if (text.trim() === '' || this.data.streaming) return
+      if (text.trim() === '' || this.data.streaming || this.data.consentNeeded) return
       const session = stateOf(this).session
       const sent = this.data.editing ? session.edit(text) : session.send(text)
       if (sent) {
@@ -138,13 +172,66 @@ Component({
       this._setDraft('', false)
     },
     onCopy(event: WechatMiniprogram.CustomEvent) {
-      const index = Number((event.currentTarget.dataset as { index?: number }).index)
-      const text = stateOf(this).session.messageText(index)
-      if (text) copyText(text)
+      const state = stateOf(this)
+      const text = state.session.messageText(indexOf(event))
+      if (text) copyAiText(text, state.info.aiLabel)
+    },
+    onRate(event: WechatMiniprogram.CustomEvent<{ rating: 'up' | 'down' }>) {
+      stateOf(this).session.rate(indexOf(event), event.detail.rating)
+    },
+    async onReport(event: WechatMiniprogram.CustomEvent) {
+      const index = indexOf(event)
+      const choice = await chooseAction(REPORT_REASONS.map((r) => r.label))
+      const reason = REPORT_REASONS[choice]
+      if (!reason) return
+      const note = await promptText('补充说明（可选）', '')
+      if (note === null) return
+      const session = stateOf(this).session
+      try {
+        await session.report(index, reason.code, note)
+      } catch (error) {
+        toast(error instanceof Error ? error.message : '举报失败，请稍后重试')
+        return
+      }
+      if (await confirm('举报已提交', '我们会尽快处理。要从对话中隐藏这条回答吗？', '隐藏'))
+        session.hideAnswer(index)
+    },
+    _showAppInfo(info: AppInfo) {
+      const state = states.get(this)
+      if (!state) return
+      state.info = info
+      const consent = loadConsent()
+      this.setData({
+        aiLabel: info.aiLabel,
+        modelLine: modelLine(info, loadSettings().model),
+        serviceName: info.service.name,
+        consentNeeded: consentNeeded(consent, info),
+        consentReady: consentFor(info) !== null,
+        consentUpdated: consent !== null,
+      })
+    },
+    onAgree() {
+      const consent = consentFor(stateOf(this).info)
+      if (!consent) return
+      saveConsent(consent)
+      this.setData({ consentNeeded: false })
+    },
+    onOpenDoc(event: WechatMiniprogram.CustomEvent<{ doc: string }>) {
+      navigate(`/pages/agreement/index?doc=${event.detail.doc}`)
+    },
+    onShareAppMessage() {
+      // Never the conversation: a neutral card for the service.
+      return {
+        title: `${this.data.serviceName} · AI 问答助手`,
+        path: '/pages/chat/index',
+        imageUrl: '/assets/share.png',
+      }
+    },
+    onShareTimeline() {
+      return { title: `${this.data.serviceName} · AI 问答助手` }
     },
     onToggleReasoning(event: WechatMiniprogram.CustomEvent) {
-      const index = Number((event.currentTarget.dataset as { index?: number }).index)
-      stateOf(this).session.toggleReasoning(index)
+      stateOf(this).session.toggleReasoning(indexOf(event))
     },
     onScroll(event: WechatMiniprogram.ScrollViewScroll) {
       const detail = event.detail as Partial<WechatMiniprogram.ScrollViewScroll['detail']> | undefined
@@ -199,6 +286,11 @@ Component({
     },
   },
 })
+
+/** The message index a list item's event carries (`data-index`). */
+function indexOf(event: { currentTarget: { dataset: unknown } }): number {
+  return Number((event.currentTarget.dataset as { index?: number }).index)
+}
 
 /** The most recent conversation: the chat page reopens it on launch. */
 function latestId(): string | undefined {

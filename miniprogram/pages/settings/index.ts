@@ -1,8 +1,17 @@
 import { themeBehavior } from '../../behaviors/theme'
 import { fromForm, type SettingsForm, toForm, validateSettings } from '../../lib/settings/index'
+import { currentAppInfo } from '../../services/app-info'
+import { exportToClipboard, exportToFile } from '../../services/export'
 import { fetchModels, testConnection } from '../../services/relay-api'
 import { loadSettings, saveSettings } from '../../services/settings'
-import { toast } from '../../services/ui'
+import { clearAllConversations, listConversations, storageUsage } from '../../services/storage'
+import { chooseAction, confirm, navigate, requestOpen, toast } from '../../services/ui'
+
+/** Storage used, as the user reads it. */
+function usageText(): string {
+  const { usedKb, limitKb } = storageUsage()
+  return `${usedKb} KB / ${Math.round(limitKb / 1024)} MB`
+}
 
 /**
  * Settings: relay URL, token, model (from the relay's /v1/models), system
@@ -22,11 +31,12 @@ Component({
     testing: false,
     testResult: '',
     testOk: false,
+    usage: '',
   },
   lifetimes: {
     attached() {
       const form = toForm(loadSettings())
-      this.setData({ form, models: form.model ? [form.model] : [] })
+      this.setData({ form, models: form.model ? [form.model] : [], usage: usageText() })
       this.onRefreshModels()
     },
   },
@@ -74,6 +84,38 @@ Component({
       this.setData({ errors: {} })
       toast('已保存')
       return true
+    },
+    /** Exports one of the latest conversations, AI label under every answer. */
+    async onExport() {
+      const recent = listConversations().slice(0, 6)
+      if (recent.length === 0) {
+        toast('还没有对话')
+        return
+      }
+      const picked = recent[await chooseAction(recent.map((c) => c.title))]
+      if (!picked) return
+      const how = await chooseAction(['复制到剪贴板', '保存为文件并发送'])
+      const label = currentAppInfo(loadSettings().relayUrl).aiLabel
+      if (how === 0) await exportToClipboard(picked.id, label)
+      else if (how === 1)
+        await exportToFile(picked.id, picked.title, label).catch((e: Error) => toast(e.message))
+    },
+    async onClearAll() {
+      if (!(await confirm('清除全部对话', '所有对话将从本机删除，无法恢复。确定清除吗？', '清除'))) return
+      const count = clearAllConversations()
+      // The chat page shows a new conversation when it comes back.
+      requestOpen('')
+      this.setData({ usage: usageText() })
+      toast(`已清除 ${count} 个对话`)
+    },
+    onOpenAbout() {
+      navigate('/pages/about/index')
+    },
+    onOpenAgreement() {
+      navigate('/pages/agreement/index?doc=agreement')
+    },
+    onOpenPrivacy() {
+      navigate('/pages/agreement/index?doc=privacy')
     },
     onTest() {
       const { relayUrl, token } = this.data.form

@@ -8,7 +8,9 @@ import { createChunkFactory } from './chunks'
 import { countTokens, tokenize } from './tokens'
 
 /** The model name the built-in demo answers to. */
-export const DEMO_MODEL = 'demo'
+export { DEMO_MODEL } from './model-id'
+
+import { DEMO_MODEL } from './model-id'
 
 function lastUserText(body: ChatRequestBody): string {
   for (let i = body.messages.length - 1; i >= 0; i--) {

@@ -1,34 +1,14 @@
 import { readFileSync } from 'node:fs'
-import { DEMO_MODEL } from '../demo'
+import {
+  type AgreementText,
+  type AppInfo,
+  DEFAULT_AI_LABEL,
+  type ModelInfo,
+} from '../../../miniprogram/lib/review/app-info'
+import { DEMO_MODEL } from '../demo/model-id'
 import { AGREEMENT_TEMPLATE, PRIVACY_TEMPLATE, TEMPLATE_VERSION } from './templates'
 
-/** One model as the app must show it: the name users see and its filing / registration number. */
-export interface ModelInfo {
-  id: string
-  name: string
-  provider: string
-  /** 备案号 / 上线编号 of the filed model; '' when none is configured (the app then says so). */
-  filing: string
-}
-
-/** A versioned text the user agrees to. */
-export interface AgreementText {
-  version: string
-  title: string
-  text: string
-}
-
-/** `GET /v1/app-info`: what WeChat review and the rules ask the app to show. No secrets. */
-export interface AppInfo {
-  service: { name: string; support: string }
-  /** The explicit label every AI answer carries (《人工智能生成合成内容标识办法》). */
-  aiLabel: string
-  models: ModelInfo[]
-  agreement: AgreementText
-  privacy: AgreementText
-}
-
-const DEFAULT_LABEL = '内容由 AI 生成'
+export type { AgreementText, AppInfo, ModelInfo }
 
 /** The demo model describes itself honestly: canned answers, nothing filed. */
 const DEMO_INFO: ModelInfo = {
@@ -58,7 +38,7 @@ export function appInfoFromEnv(env: NodeJS.ProcessEnv, models: readonly string[]
   const ids = new Set([...models, ...filings.keys()])
   return {
     service: { name, support },
-    aiLabel: DEFAULT_LABEL,
+    aiLabel: DEFAULT_AI_LABEL,
     models: [...ids].map((id) =>
       id === DEMO_MODEL ? DEMO_INFO : { id, name: id, provider: '', filing: filings.get(id) ?? '' },
     ),
@@ -114,7 +94,7 @@ export function validateAppInfo(value: unknown): AppInfo {
       name: text(service.name, 'service.name'),
       support: text(service.support, 'service.support', true),
     },
-    aiLabel: raw.aiLabel === undefined ? DEFAULT_LABEL : text(raw.aiLabel, 'aiLabel'),
+    aiLabel: raw.aiLabel === undefined ? DEFAULT_AI_LABEL : text(raw.aiLabel, 'aiLabel'),
     models,
     agreement: agreementOf(raw.agreement, 'agreement'),
     privacy: agreementOf(raw.privacy, 'privacy'),

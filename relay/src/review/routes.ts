@@ -5,37 +5,12 @@ import { RelayError } from '../errors'
 import { readBody } from '../http/body'
 import { sendJson } from '../http/respond'
 import { addRoute, type RouteTable } from '../http/router'
-import { createMemoryLimiter, createRedisLimiter, type RateLimiter } from '../limits/rate-limit'
-import type { Logger } from '../log'
 import type { ReviewConfig } from './config'
 import { feedbackRecord, hashCaller } from './feedback'
-import { createFeedbackStore, type FeedbackStore } from './feedback-store'
+import type { ReviewParts } from './parts'
 
 /** Feedback bodies are small: a note and at most one answer's text. */
 const FEEDBACK_MAX_BYTES = 128 * 1024
-
-/** What the review routes keep between requests. */
-export interface ReviewParts {
-  feedback: FeedbackStore
-  limiter: RateLimiter | null
-  close(): Promise<void>
-}
-
-/** The feedback store and its own rate limit (separate from chat's: reports must not cost answers). */
-export function createReviewParts(redisUrl: string | null, log: Logger, review: ReviewConfig): ReviewParts {
-  const feedback = createFeedbackStore(redisUrl, review.feedbackFile)
-  const limit = review.feedbackRateLimit
-  const limiter =
-    limit === 0 ? null : redisUrl ? createRedisLimiter(redisUrl, limit, log) : createMemoryLimiter(limit)
-  return {
-    feedback,
-    limiter,
-    async close() {
-      await feedback.close()
-      await limiter?.close()
-    },
-  }
-}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const type = req.headers['content-type'] ?? ''
