@@ -1,5 +1,8 @@
+import { fileSystemManager, readBlob, USER_DATA_PATH } from './runtime/files'
+import { chooseMedia, compressImage, getImageInfo, previewImage } from './runtime/media'
+import { recorderManager } from './runtime/recorder'
 import type { RequestOptions } from './runtime/request'
-import { dropConnections, request } from './runtime/request'
+import { dropConnections, request, uploadFile } from './runtime/request'
 import type { Router } from './runtime/router'
 import { storage } from './runtime/storage'
 import type { PreviewConfig } from './runtime/types'
@@ -110,8 +113,25 @@ export function installWx(router: Router): void {
   const nav = (kind: 'navigateTo' | 'redirectTo' | 'reLaunch') => (o: Opts) =>
     api(kind, o, () => router.open(kind, String(o.url)))
 
+  let recorder: ReturnType<typeof recorderManager> | null = null
   const wx = {
+    env: { USER_DATA_PATH },
     request: (o: RequestOptions) => request(o, rewrite),
+    uploadFile: (o: Parameters<typeof uploadFile>[0]) => uploadFile(o, rewrite, readBlob),
+    getFileSystemManager: fileSystemManager,
+    chooseMedia,
+    getImageInfo,
+    compressImage,
+    previewImage,
+    // One recorder per app, as in WeChat.
+    getRecorderManager: () => {
+      recorder ??= recorderManager()
+      return recorder
+    },
+    getSetting: (o?: Opts) => api('getSetting', o, () => ({ authSetting: { 'scope.record': true } })),
+    authorize: (o: Opts) => api('authorize', o, () => ({})),
+    openSetting: (o?: Opts) => api('openSetting', o, () => ({ authSetting: {} })),
+    shareFileMessage: (o: Opts) => api('shareFileMessage', o, () => ({})),
     ...storage,
     getStorage: (o: Opts) => api('getStorage', o, () => ({ data: storage.getStorageSync(String(o.key)) })),
     setStorage: (o: Opts) => api('setStorage', o, () => storage.setStorageSync(String(o.key), o.data)),

@@ -1,10 +1,13 @@
 import {
   type ChatAction,
+  type ChatRequestPlan,
   type Conversation,
   createConversation,
+  type MessageImage,
   planChatRequest,
   reduceConversation,
   streamingMessage,
+  uploadedActions,
 } from '../lib/chat/index'
 import type { ReportReason } from '../lib/review/report'
 import type { ChatUpdate } from '../lib/stream/index'
@@ -21,6 +24,7 @@ import { canStream } from './platform'
 import { loadSettings } from './settings'
 import { loadConversation, notifySaveResult, saveConversation } from './storage'
 import { toast } from './ui'
+import { uploadAll } from './uploads'
 
 /** Shown on an answer left streaming by a previous run of the app (WeChat killed it mid-answer). */
 export const RECOVERED_MESSAGE = '上次回答被中断'
@@ -94,10 +98,10 @@ export class ChatSession {
   }
 
   /** Sends `text` as a new user message. Returns false when it cannot be sent now. */
-  send(text: string): boolean {
-    if (this.streaming || text.trim() === '') return false
+  send(text: string, images: MessageImage[] = []): boolean {
+    if (this.streaming || (text.trim() === '' && images.length === 0)) return false
     const ids = { userId: newId('u'), assistantId: newId('a'), generationId: newGenerationId() }
-    return this.act({ type: 'send', text, ...ids, now: Date.now() }, true)
+    return this.act({ type: 'send', text, images, ...ids, now: Date.now() }, true)
   }
 
   /** Replaces the last user message and answers it again. */
@@ -255,6 +259,10 @@ export class ChatSession {
   /** Starts generation `generationId` for answer `messageId`, or reattaches to it after `resumeFrom`. */
   private runGeneration(messageId: string, generationId: string, resumeFrom?: string): void {
     const plan = planChatRequest(this.conversation, loadSettings(), canStream())
+    if (resumeFrom === undefined && plan.uploads.length > 0) {
+      this.uploadThenRun(messageId, generationId, plan)
+      return
+    }
     if (plan.notice && resumeFrom === undefined) toast(plan.notice)
     try {
       this.request = startGeneration({
@@ -274,6 +282,36 @@ export class ChatSession {
       const message = error instanceof Error ? error.message : '请求失败'
       this.onUpdate(messageId, { type: 'error', message, code: 'network' })
     }
+  }
+
+  /**
+   * Gives the relay the photos the request names (new ones, or uploads it may have forgotten),
+   * records their upload ids, then starts the generation. Stop or leaving meanwhile ends it.
+   */
+  private uploadThenRun(messageId: string, generationId: string, plan: ChatRequestPlan): void {
+    let over = false
+    const handle: GenerationHandle = {
+      stop: () => {
+        over = true
+        this.onUpdate(messageId, { type: 'error', code: 'aborted', message: '已停止生成' })
+      },
+      detach: () => {
+        over = true
+      },
+    }
+    this.request = handle
+    uploadAll(plan.relayUrl, plan.token, plan.uploads).then(
+      (uploaded) => {
+        if (over || this.request !== handle) return
+        for (const action of uploadedActions(this.conversation, uploaded, Date.now())) this.act(action, false)
+        this.persist()
+        this.runGeneration(messageId, generationId)
+      },
+      (error: Error) => {
+        if (!over && this.request === handle)
+          this.onUpdate(messageId, { type: 'error', code: 'upload_failed', message: error.message })
+      },
+    )
   }
 
   private onUpdate(messageId: string, update: ChatUpdate): void {

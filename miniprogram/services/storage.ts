@@ -1,3 +1,4 @@
+import { imageBytes, imagePaths } from '../lib/chat/images'
 import {
   type Conversation,
   type ConversationSummary,
@@ -8,7 +9,14 @@ import {
   storedSize,
   summarizeConversation,
 } from '../lib/chat/index'
+import { removeImageFiles } from './media'
 import { toast } from './ui'
+
+/**
+ * Photos live as files (never in storage), but they count too: past this many bytes of photos,
+ * the oldest conversations go, photos and all.
+ */
+export const IMAGE_BUDGET_BYTES = 50 * 1024 * 1024
 
 /** Key of the conversation list (summaries + sizes, so listing never reads every conversation). */
 export const INDEX_KEY = 'conv:index'
@@ -21,9 +29,11 @@ export function conversationKey(id: string): string {
   return `conv:${id}`
 }
 
-/** One index entry: what the list shows plus the stored size used to plan evictions. */
+/** One index entry: what the list shows plus the sizes used to plan evictions. */
 export interface IndexEntry extends ConversationSummary {
   bytes: number
+  /** Bytes of the conversation's photo files. */
+  imageBytes?: number
 }
 
 /** What a save had to give up; show the user a notice when either is set. */
@@ -70,25 +80,33 @@ export function saveConversation(conversation: Conversation): SaveResult {
   const stored = readIndex()
   const previous = stored.find((entry) => entry.id === conversation.id)
   const others = stored.filter((entry) => entry.id !== conversation.id)
-  const entry: IndexEntry = { ...summarizeConversation(fitted.conversation), bytes: fitted.bytes }
+  const entry: IndexEntry = {
+    ...summarizeConversation(fitted.conversation),
+    bytes: fitted.bytes,
+    imageBytes: imageBytes(fitted.conversation),
+  }
   const plan = planStorage([...others, entry], {
     keep: [conversation.id],
     otherBytes: storedSize(others) + 4096,
   })
-  const evicted = new Set(plan.evict)
+  const photos = planStorage(
+    [...others, entry].map((e) => ({ id: e.id, updatedAt: e.updatedAt, bytes: e.imageBytes ?? 0 })),
+    { keep: [conversation.id], maxTotalBytes: IMAGE_BUDGET_BYTES },
+  )
+  const evicted = new Set([...plan.evict, ...photos.evict])
   let kept = others.filter((other) => !evicted.has(other.id))
   // From the first removal on, the index is rewritten whatever happens, so it never lists a
   // conversation that is gone; the one being saved keeps its old entry until its new version is in.
   let saved = false
   try {
-    for (const id of plan.evict) removeKey(conversationKey(id))
+    for (const id of evicted) removeStored(id)
     try {
       wx.setStorageSync(conversationKey(conversation.id), fitted.conversation)
     } catch {
       // The estimate was off (other keys, platform overhead): free the oldest conversation and try once more.
       const oldest = sortNewestFirst(kept).pop()
       if (!oldest) throw new Error(STORAGE_FULL)
-      removeKey(conversationKey(oldest.id))
+      removeStored(oldest.id)
       evicted.add(oldest.id)
       kept = kept.filter((e) => e.id !== oldest.id)
       try {
@@ -107,7 +125,7 @@ export function saveConversation(conversation: Conversation): SaveResult {
 
 /** Deletes a conversation and its index entry. */
 export function deleteConversation(id: string): void {
-  removeKey(conversationKey(id))
+  removeStored(id)
   wx.setStorageSync(
     INDEX_KEY,
     readIndex().filter((entry) => entry.id !== id),
@@ -131,6 +149,13 @@ export function renameConversation(id: string, title: string): void {
   saveConversation(reduceConversation(conversation, { type: 'rename', title, now: conversation.updatedAt }))
 }
 
+/** A conversation's key and its photo files. */
+function removeStored(id: string): void {
+  const conversation = loadConversation(id)
+  if (conversation) removeImageFiles(imagePaths(conversation))
+  removeKey(conversationKey(id))
+}
+
 function removeKey(key: string): void {
   try {
     wx.removeStorageSync(key)
@@ -142,17 +167,18 @@ function removeKey(key: string): void {
 /** Deletes every conversation (设置 → 清除全部对话); settings and login stay. */
 export function clearAllConversations(): number {
   const entries = readIndex()
-  for (const entry of entries) removeKey(conversationKey(entry.id))
+  for (const entry of entries) removeStored(entry.id)
   wx.setStorageSync(INDEX_KEY, [])
   return entries.length
 }
 
-/** How much of WeChat's storage the app uses, in KB, against its limit. */
-export function storageUsage(): { usedKb: number; limitKb: number } {
+/** How much of WeChat's storage the app uses, in KB, against its limit, and the photos' files. */
+export function storageUsage(): { usedKb: number; limitKb: number; imageKb: number } {
+  const imageKb = Math.ceil(readIndex().reduce((sum, e) => sum + (e.imageBytes ?? 0), 0) / 1024)
   try {
     const info = wx.getStorageInfoSync()
-    return { usedKb: info.currentSize, limitKb: info.limitSize }
+    return { usedKb: info.currentSize, limitKb: info.limitSize, imageKb }
   } catch {
-    return { usedKb: 0, limitKb: 10 * 1024 }
+    return { usedKb: 0, limitKb: 10 * 1024, imageKb }
   }
 }

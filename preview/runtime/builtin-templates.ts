@@ -14,7 +14,7 @@ export const BUILTIN_TEMPLATES: Record<string, string> = {
   slider: '',
   'rich-text': '',
   icon: '<span style="{{_style}}">{{_glyph}}</span>',
-  image: '<img src="{{src}}" style="{{_imgStyle}}" draggable="false" />',
+  image: '<img src="{{_src}}" style="{{_imgStyle}}" draggable="false" />',
 }
 
 /** Component path of a built-in inside the preview's code space. */

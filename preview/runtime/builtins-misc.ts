@@ -1,5 +1,6 @@
 import type { BuiltinDef, BuiltinThis } from './builtin-host'
 import { hostOf } from './builtin-host'
+import { displayUrl } from './files'
 
 const ICONS: Record<string, string> = {
   success: '✔',
@@ -116,6 +117,10 @@ export function miscBuiltins(): Record<string, BuiltinDef> {
         showMenuByLongpress: Boolean,
       },
       observers: {
+        // A file of the preview's file system (wxfile://…) is shown through an object URL.
+        src(this: BuiltinThis, src: string) {
+          this.setData({ _src: displayUrl(src) })
+        },
         mode(this: BuiltinThis, mode: string) {
           const fix = mode === 'widthFix'
           hostOf(this).toggleAttribute('wx-width-fix', fix)

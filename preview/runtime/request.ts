@@ -156,3 +156,32 @@ export function request(o: RequestOptions, rewrite: (url: string) => string): Pr
     offChunkReceived: (cb) => (cb ? chunkCbs.delete(cb) : chunkCbs.clear()),
   }
 }
+
+/** `wx.uploadFile`: the file as a multipart field (what WeChat sends), answered with the body as text. */
+export function uploadFile(
+  o: {
+    url: string
+    filePath: string
+    name: string
+    header?: Record<string, string>
+    formData?: Record<string, string>
+    success?: (res: unknown) => void
+    fail?: (err: { errMsg: string }) => void
+  },
+  rewrite: (url: string) => string,
+  read: (path: string) => Blob,
+): void {
+  const body = new FormData()
+  for (const [key, value] of Object.entries(o.formData ?? {})) body.append(key, value)
+  try {
+    body.append(o.name, read(o.filePath), o.filePath.split('/').pop())
+  } catch (error) {
+    o.fail?.({ errMsg: `uploadFile:fail ${(error as Error).message}` })
+    return
+  }
+  fetch(rewrite(o.url), { method: 'POST', headers: o.header, body })
+    .then(async (res) =>
+      o.success?.({ statusCode: res.status, data: await res.text(), errMsg: 'uploadFile:ok' }),
+    )
+    .catch((error: Error) => o.fail?.({ errMsg: `uploadFile:fail ${error.message}` }))
+}

@@ -27,6 +27,16 @@ describe('chat-input', () => {
     expect(events).toEqual([{ name: 'send', detail: { text: '你好' } }])
   })
 
+  test('the parent passing the same properties again (any re-render) keeps what is being typed', async () => {
+    const input = mount('components/chat-input/index')
+    find(input, '.input')?.dispatchEvent('input', { detail: { value: '打到一半' } })
+    await sleep(5)
+    input.setData({ value: '', version: 0, canAttach: true })
+    await sleep(5)
+    expect(input.data.draft).toBe('打到一半')
+    expect(input.data.canSend).toBe(true)
+  })
+
   test('while streaming, stop replaces send', async () => {
     const input = mount('components/chat-input/index', { streaming: true })
     const events = listen(input, ['send', 'stop'])

@@ -38,7 +38,10 @@ export interface ChatWorld {
 export const TEST_APP_INFO = {
   service: { name: '测试问答', support: 'help@example.com' },
   aiLabel: '内容由 AI 生成',
-  models: [{ id: 'demo', name: '演示模型', provider: '测试', filing: 'Test-Filing-001' }],
+  models: [
+    { id: 'demo', name: '演示模型', provider: '测试', filing: 'Test-Filing-001', vision: true },
+    { id: 'text-only', name: '纯文本模型', provider: '测试', filing: 'Test-Filing-002' },
+  ],
   agreement: { version: 'v1', title: '用户协议', text: '协议正文' },
   privacy: { version: 'v1', title: '隐私政策', text: '隐私正文' },
 }

@@ -6,6 +6,11 @@
  */
 Component({
   options: { multipleSlots: true },
+  methods: {
+    onImageTap(event: WechatMiniprogram.TouchEvent) {
+      this.triggerEvent('previewimage', { src: (event.currentTarget.dataset as { src?: string }).src })
+    },
+  },
   properties: {
     /** 'user' or 'assistant'. */
     role: { type: String, value: 'assistant' },
@@ -13,6 +18,8 @@ Component({
     status: { type: String, value: 'done' },
     /** The user's text (user messages). */
     text: { type: String, value: '' },
+    /** The question's photos (file paths); a tap asks the page to show them full screen. */
+    images: { type: Array, value: [] as string[] },
     /** Streaming with nothing to show yet: the typing indicator. */
     waiting: { type: Boolean, value: false },
     /** The error or notice under the answer; '' for none. */

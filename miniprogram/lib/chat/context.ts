@@ -1,9 +1,18 @@
-import type { Conversation, Message } from './types'
+import type { Conversation, Message, MessageImage } from './types'
 
-/** One message of an OpenAI chat-completions request. */
+/** One message of an OpenAI chat-completions request (photos still as the app keeps them). */
 export interface RequestMessage {
   role: 'system' | 'user' | 'assistant'
   content: string
+  /** A question's photos; lib/chat/vision.ts turns them into image parts or "[图片]". */
+  images?: MessageImage[]
+}
+
+/** The user turn of `message`: its text, and its photos when it has some. */
+function userTurn(message: Message, content = message.content): RequestMessage {
+  return message.images?.length
+    ? { role: 'user', content, images: message.images }
+    : { role: 'user', content }
 }
 
 /** How much history to send. */
@@ -52,10 +61,7 @@ function pastTurns(history: Message[]): RequestMessage[][] {
     const answer = history[i + 1]
     if (user?.role !== 'user') continue
     if (usableAnswer(answer)) {
-      turns.push([
-        { role: 'user', content: user.content },
-        { role: 'assistant', content: answer.content },
-      ])
+      turns.push([userTurn(user), { role: 'assistant', content: answer.content }])
       i++
     }
   }
@@ -130,7 +136,7 @@ export function buildRequestMessages(conversation: Conversation, options: Contex
   const messages: RequestMessage[] = []
   if (system) messages.push({ role: 'system', content: system })
   for (const turn of kept) messages.push(...turn)
-  messages.push({ role: 'user', content: userText })
+  messages.push(userTurn(user, userText))
   if (partial && partialText) {
     messages.push({ role: 'assistant', content: partialText }, { role: 'user', content: CONTINUE_PROMPT })
   }

@@ -1,9 +1,10 @@
 import type { ChatUpdate } from '../stream/index'
 import { continueAnswer, regenerateAnswer, stopAnswer } from './answer'
 import { hideAnswer, markReported, rateAnswer } from './feedback'
+import { withImages } from './images'
 import { editLastUserMessage, sendMessage } from './send'
 import { normalizeTitle } from './title'
-import type { Conversation } from './types'
+import type { Conversation, MessageImage } from './types'
 import { applyUpdate } from './update'
 
 /**
@@ -15,7 +16,15 @@ import { applyUpdate } from './update'
  * actions carrying the streaming message's id.
  */
 export type ChatAction =
-  | { type: 'send'; text: string; userId: string; assistantId: string; generationId?: string; now: number }
+  | {
+      type: 'send'
+      text: string
+      images?: MessageImage[]
+      userId: string
+      assistantId: string
+      generationId?: string
+      now: number
+    }
   | { type: 'update'; messageId: string; update: ChatUpdate; now: number }
   | { type: 'stop'; now: number }
   | { type: 'regenerate'; assistantId: string; generationId?: string; now: number }
@@ -25,6 +34,7 @@ export type ChatAction =
   | { type: 'rate'; messageId: string; rating: 'up' | 'down'; now: number }
   | { type: 'reported'; messageId: string; now: number }
   | { type: 'hide'; messageId: string; now: number }
+  | { type: 'uploaded'; messageId: string; images: MessageImage[]; now: number }
 
 /**
  * Applies `action` and returns the next conversation; the input is never
@@ -36,7 +46,7 @@ export type ChatAction =
 export function reduceConversation(conversation: Conversation, action: ChatAction): Conversation {
   switch (action.type) {
     case 'send':
-      return sendMessage(conversation, action.text, action, action.now)
+      return sendMessage(conversation, action.text, action, action.now, action.images)
     case 'update':
       return applyUpdate(conversation, action.messageId, action.update, action.now)
     case 'stop':
@@ -59,6 +69,8 @@ export function reduceConversation(conversation: Conversation, action: ChatActio
       return markReported(conversation, action.messageId, action.now)
     case 'hide':
       return hideAnswer(conversation, action.messageId, action.now)
+    case 'uploaded':
+      return withImages(conversation, action.messageId, action.images, action.now)
     case 'rename':
       return {
         ...conversation,

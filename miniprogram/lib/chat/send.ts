@@ -1,6 +1,6 @@
 import { createPlaceholder, lastUserIndex, streamingMessage } from './messages'
 import { DEFAULT_TITLE, titleFromText } from './title'
-import type { Conversation, Message } from './types'
+import type { Conversation, Message, MessageImage } from './types'
 
 function requireText(text: string): string {
   if (text.trim() === '') throw new RangeError('消息不能为空')
@@ -19,18 +19,20 @@ function retitled(conversation: Conversation, firstUserText: string): string {
 /**
  * The user sends `text`: appends the user message and an empty streaming
  * answer (`assistantId`) that decoder updates then fill. The first message
- * also names the conversation unless the user renamed it.
- * @throws RangeError when `text` is blank or an answer is still streaming.
+ * also names the conversation unless the user renamed it. Photos may go without text.
+ * @throws RangeError when there is neither text nor a photo, or an answer is still streaming.
  */
 export function sendMessage(
   conversation: Conversation,
   text: string,
   ids: { userId: string; assistantId: string; generationId?: string },
   now: number,
+  images: MessageImage[] = [],
 ): Conversation {
-  requireText(text)
+  if (images.length === 0) requireText(text)
   requireIdle(conversation)
   const user: Message = { id: ids.userId, role: 'user', content: text, status: 'done', createdAt: now }
+  if (images.length > 0) user.images = images
   const isFirst = lastUserIndex(conversation) === -1
   return {
     ...conversation,

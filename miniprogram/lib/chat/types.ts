@@ -25,12 +25,30 @@ export interface MessageError {
   status?: number
 }
 
+/**
+ * A photo attached to a question: a file the app keeps under `wx.env.USER_DATA_PATH` (never its
+ * bytes in storage or page data), and where the relay has it.
+ */
+export interface MessageImage {
+  /** The compressed JPEG on the device. */
+  path: string
+  width: number
+  height: number
+  bytes: number
+  /** The relay's upload id (`upload://<id>` in requests) once uploaded. */
+  uploadId?: string
+  /** When it was uploaded (uploads expire on the relay). */
+  uploadedAt?: number
+}
+
 /** One chat message. Plain JSON: it is stored as is. */
 export interface Message {
   id: string
   role: MessageRole
   /** Markdown text of the answer, or the user's text. */
   content: string
+  /** Photos sent with the question (user messages only). */
+  images?: MessageImage[]
   /** The model's reasoning ("thinking") text, reasoning models only. */
   reasoning?: string
   /** When the first reasoning text arrived (ms since epoch). */

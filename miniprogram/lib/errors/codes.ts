@@ -50,6 +50,9 @@ const TABLE = {
   overloaded: ['模型繁忙，回答中断，请稍后再试', 'interruption'],
   cancelled: ['回答已取消', 'stopped'],
   generation_not_found: ['回答已过期，无法继续接收', 'failure'],
+  upload_failed: ['图片上传失败，请重试', 'failure'],
+  upload_not_found: ['图片已过期，请重新发送', 'failure'],
+  vision_not_supported: ['当前模型不支持图片，请在设置中换一个支持图片的模型', 'failure'],
 } as const satisfies Record<string, readonly [string, ErrorKind]>
 
 /** A code the app knows. Other strings may still arrive from a provider; they read as `GENERIC_MESSAGE`. */

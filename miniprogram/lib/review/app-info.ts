@@ -13,6 +13,8 @@ export interface ModelInfo {
   name: string
   provider: string
   filing: string
+  /** It takes photos (image parts); the app offers 📷 only then. */
+  vision?: boolean
 }
 
 /** A versioned text the user agrees to. */
@@ -74,16 +76,15 @@ export function parseAppInfo(value: unknown): AppInfo | undefined {
     models: models.flatMap((m: unknown) => {
       const model = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>
       const id = str(model.id)
-      return id
-        ? [
-            {
-              id,
-              name: str(model.name) || id,
-              provider: str(model.provider) ?? '',
-              filing: str(model.filing) ?? '',
-            },
-          ]
-        : []
+      if (!id) return []
+      const info: ModelInfo = {
+        id,
+        name: str(model.name) || id,
+        provider: str(model.provider) ?? '',
+        filing: str(model.filing) ?? '',
+      }
+      if (model.vision === true) info.vision = true
+      return [info]
     }),
     agreement: agreementText,
     privacy: privacyText,
@@ -96,4 +97,9 @@ export function modelLine(info: AppInfo, modelId: string): string {
   if (!model) return `模型：${modelId}`
   const filing = model.filing ? `备案号：${model.filing}` : '备案信息待补充'
   return `模型：${model.name} · ${filing}`
+}
+
+/** Whether the model takes photos (as the relay describes it). */
+export function takesImages(info: AppInfo, modelId: string): boolean {
+  return info.models.some((m) => m.id === modelId && m.vision === true)
 }

@@ -29,6 +29,7 @@ export function messageView(
     status: message.status,
     // A refused question shows its notice in the bubble; its text is gone.
     text: user ? (blocked ? (message.error?.message ?? '') : message.content) : '',
+    images: user && !blocked ? (message.images ?? []).map((image) => image.path) : [],
     blocks,
     reasoning: reasoningParagraphs(message.reasoning),
     reasoningLabel: reasoningLabel(message),

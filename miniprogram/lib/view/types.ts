@@ -12,6 +12,8 @@ export interface MessageView {
   status: MessageStatus
   /** The user's text (user messages only). */
   text: string
+  /** The question's photos, as file paths (never their bytes). */
+  images: string[]
   /** The answer as markdown blocks (assistant messages only). */
   blocks: Block[]
   /** Reasoning text split into paragraphs. */

@@ -1,5 +1,6 @@
 import { themeBehavior } from '../../behaviors/theme'
-import { type AppInfo, modelLine } from '../../lib/review/app-info'
+import type { MessageImage } from '../../lib/chat/index'
+import { type AppInfo, modelLine, takesImages } from '../../lib/review/app-info'
 import { consentFor, consentNeeded } from '../../lib/review/consent'
 import { REPORT_REASONS } from '../../lib/review/report'
 import {
@@ -12,6 +13,7 @@ import {
 import { currentAppInfo, refreshAppInfo } from '../../services/app-info'
 import { ChatSession } from '../../services/chat-session'
 import { loadConsent, saveConsent } from '../../services/consent'
+import { chooseImages, MAX_IMAGES, previewImages, removeImageFiles } from '../../services/media'
 import { loadSettings } from '../../services/settings'
 import { listConversations } from '../../services/storage'
 import {
@@ -28,6 +30,8 @@ import {
 /** What lives beside the page data: never rendered, so never sent through setData. */
 interface ChatPageState {
   session: ChatSession
+  /** Photos picked for the next question (the page data holds only their paths). */
+  attachments: MessageImage[]
   /** The relay's service information (label, models, agreement versions). */
   info: AppInfo
   /** Auto-scroll follows the stream only while the user stays at the bottom (lib/view/follow). */
@@ -71,6 +75,10 @@ Component({
     scrollIntoView: '',
     /** The explicit label under every answer. */
     aiLabel: '',
+    /** File paths of the photos picked for the next question. */
+    attachments: [] as string[],
+    /** The active model takes photos: 📷 is offered. */
+    canAttach: false,
     /** The active model and its filing number, under the input (reviewers look for it there). */
     modelLine: '',
     serviceName: '',
@@ -87,6 +95,7 @@ Component({
       const settings = loadSettings()
       const state: ChatPageState = {
         session: new ChatSession(render),
+        attachments: [],
         info: currentAppInfo(settings.relayUrl),
         follow: createFollowState(),
         anchor: 0,
@@ -139,13 +148,38 @@ Component({
       this._send(event.detail.text)
     },
     _send(text: string) {
-      if (text.trim() === '' || this.data.streaming || this.data.consentNeeded) return
-      const session = stateOf(this).session
-      const sent = this.data.editing ? session.edit(text) : session.send(text)
+      const noPhotos = stateOf(this).attachments.length === 0
+      if ((text.trim() === '' && noPhotos) || this.data.streaming || this.data.consentNeeded) return
+      const state = stateOf(this)
+      const sent = this.data.editing ? state.session.edit(text) : state.session.send(text, state.attachments)
       if (sent) {
         this._stickToBottom()
         this._setDraft('', false)
+        state.attachments = []
+        this.setData({ attachments: [] })
       }
+    },
+    async onAttach() {
+      const state = stateOf(this)
+      try {
+        const picked = await chooseImages(MAX_IMAGES - state.attachments.length)
+        if (picked.length === 0) return
+        state.attachments = [...state.attachments, ...picked]
+        this.setData({ attachments: state.attachments.map((image) => image.path) })
+      } catch (error) {
+        toast(error instanceof Error ? error.message : '无法添加图片')
+      }
+    },
+    onRemoveImage(event: WechatMiniprogram.CustomEvent<{ index: number }>) {
+      const state = stateOf(this)
+      const [removed] = state.attachments.splice(event.detail.index, 1)
+      if (removed) removeImageFiles([removed.path])
+      this.setData({ attachments: state.attachments.map((image) => image.path) })
+    },
+    onPreviewImage(event: WechatMiniprogram.CustomEvent<{ src: string }>) {
+      const message = stateOf(this).session.conversation.messages[indexOf(event)]
+      const paths = (message?.images ?? []).map((image) => image.path)
+      if (paths.length > 0) previewImages(paths, event.detail.src)
     },
     _setDraft(text: string, editing: boolean) {
       this.setData({ draft: text, draftVersion: this.data.draftVersion + 1, editing })
@@ -204,6 +238,7 @@ Component({
       this.setData({
         aiLabel: info.aiLabel,
         modelLine: modelLine(info, loadSettings().model),
+        canAttach: takesImages(info, loadSettings().model),
         serviceName: info.service.name,
         consentNeeded: consentNeeded(consent, info),
         consentReady: consentFor(info) !== null,

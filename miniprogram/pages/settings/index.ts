@@ -9,8 +9,9 @@ import { chooseAction, confirm, navigate, requestOpen, toast } from '../../servi
 
 /** Storage used, as the user reads it. */
 function usageText(): string {
-  const { usedKb, limitKb } = storageUsage()
-  return `${usedKb} KB / ${Math.round(limitKb / 1024)} MB`
+  const { usedKb, limitKb, imageKb } = storageUsage()
+  const photos = imageKb > 0 ? `，图片 ${imageKb} KB` : ''
+  return `${usedKb} KB / ${Math.round(limitKb / 1024)} MB${photos}`
 }
 
 /**
