@@ -1,3 +1,4 @@
+import { loadMediaConfig, type MediaConfig } from './media/config'
 import { loadReviewConfig, type ReviewConfig } from './review/config'
 
 /** One OpenAI-compatible upstream. */
@@ -44,6 +45,8 @@ export interface RelayConfig {
   maxTokensCap: number
   /** Service information, agreement texts and feedback settings (WeChat review). */
   review: ReviewConfig
+  /** Photos (uploads, vision models) and voice (transcription). */
+  media: MediaConfig
 }
 
 function list(value: string | undefined): string[] {
@@ -108,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
   if (fallback && !primary) throw new Error('UPSTREAM_FALLBACK_BASE_URL needs UPSTREAM_BASE_URL')
   const models = list(env.RELAY_MODELS)
   const corsRaw = env.RELAY_CORS_ORIGINS
+  const media = loadMediaConfig(env)
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 8787, 0, 65535),
@@ -125,7 +129,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     corsOrigins: corsRaw === undefined ? ['http://127.0.0.1:5173', 'http://localhost:5173'] : list(corsRaw),
     demoDelayMs: integer(env, 'RELAY_DEMO_DELAY_MS', 30, 0, 10_000),
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
-    review: loadReviewConfig(env, models.length > 0 || primary ? models : ['demo']),
+    review: loadReviewConfig(env, models.length > 0 || primary ? models : ['demo'], media.visionModels),
+    media,
   }
 }
 

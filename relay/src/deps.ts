@@ -3,6 +3,7 @@ import type { RelayConfig } from './config'
 import type { RelayHooks } from './hooks'
 import type { RateLimiter } from './limits/rate-limit'
 import type { Logger } from './log'
+import type { MediaParts } from './media/parts'
 import type { ReviewParts } from './review/parts'
 import type { UpstreamClient } from './upstream/client'
 
@@ -22,4 +23,6 @@ export interface RelayDeps {
   active: Map<ServerResponse, () => void>
   /** Feedback store and its rate limit (WeChat review). */
   review: ReviewParts
+  /** Uploaded images. */
+  media: MediaParts
 }

@@ -57,6 +57,7 @@ describe('GET /v1/app-info', () => {
         name: expect.stringContaining('演示'),
         provider: expect.any(String),
         filing: expect.stringContaining('演示'),
+        vision: true,
       },
       { id: 'deepseek-chat', name: 'deepseek-chat', provider: '', filing: 'Beijing-DeepSeek-20240328' },
     ])

@@ -5,6 +5,7 @@ import { RelayError } from '../errors'
 import type { RelayHooks } from '../hooks'
 import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, stdoutSink } from '../log'
+import { createMediaParts } from '../media/parts'
 import { createReviewParts } from '../review/parts'
 import { createUpstreamClient, timeoutsOf } from '../upstream/client'
 import { applyCors } from './cors'
@@ -50,6 +51,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
     limiter: createRateLimiter(config, log),
     active: new Map(),
     review: createReviewParts(config.redisUrl, log, config.review),
+    media: createMediaParts(config.redisUrl, config.media),
   }
   const routes = relayRoutes(deps)
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -80,6 +82,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
       await deps.upstream.close()
       await deps.limiter?.close()
       await deps.review.close()
+      await deps.media.close()
       await deps.hooks?.close?.()
     },
   }

@@ -86,6 +86,7 @@ export function validateAppInfo(value: unknown): AppInfo {
       name: text(model.name, `models[${i}].name`),
       provider: text(model.provider, `models[${i}].provider`, true),
       filing: text(model.filing, `models[${i}].filing`, true),
+      ...(model.vision === true ? { vision: true } : {}),
     }
   })
   if (!models.some((m) => m.id === DEMO_MODEL)) models.push(DEMO_INFO)
@@ -118,5 +119,14 @@ export function loadAppInfo(env: NodeJS.ProcessEnv, models: readonly string[]): 
     return validateAppInfo(parsed)
   } catch (error) {
     throw new Error(`RELAY_APP_INFO_FILE ${path}: ${(error as Error).message}`)
+  }
+}
+
+/** Marks the models that take photos (RELAY_VISION_MODELS, and any the file marks), so the app offers 📷. */
+export function withVision(info: AppInfo, visionModels: readonly string[]): AppInfo {
+  const vision = new Set(visionModels)
+  return {
+    ...info,
+    models: info.models.map((m) => (m.vision || vision.has(m.id) ? { ...m, vision: true } : m)),
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { type AppInfo, loadAppInfo } from './app-info'
+import { type AppInfo, loadAppInfo, withVision } from './app-info'
 
 /** What WeChat review needs from the relay: service information, and where feedback goes. */
 export interface ReviewConfig {
@@ -23,9 +23,13 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 }
 
 /** Reads the review settings; throws naming the bad variable or file. */
-export function loadReviewConfig(env: NodeJS.ProcessEnv, models: readonly string[]): ReviewConfig {
+export function loadReviewConfig(
+  env: NodeJS.ProcessEnv,
+  models: readonly string[],
+  visionModels: readonly string[] = [],
+): ReviewConfig {
   return {
-    appInfo: loadAppInfo(env, models),
+    appInfo: withVision(loadAppInfo(env, models), visionModels),
     feedbackFile: env.RELAY_FEEDBACK_FILE?.trim() || 'data/feedback.jsonl',
     feedbackRateLimit: whole(env, 'RELAY_FEEDBACK_RATE_LIMIT', 10),
     hashSalt: env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex'),

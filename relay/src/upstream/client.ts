@@ -30,8 +30,10 @@ export interface UpstreamRequest {
   path: string
   /** What the response should be (`text/event-stream`, `application/json`). */
   accept: string
-  /** A JSON body (POST only). */
+  /** A body (POST only): JSON unless `contentType` says otherwise. */
   body?: Buffer
+  /** The body's type when it is not JSON (a multipart transcription request). */
+  contentType?: string
   /** Overrides the client's head and body timeouts for this request (connecting is the pool's). */
   timeouts?: Partial<Pick<UpstreamTimeouts, 'headersMs' | 'bodyMs'>>
 }
@@ -97,7 +99,7 @@ export function createUpstreamClient(options: UpstreamClientOptions): UpstreamCl
         'user-agent',
         'wechat-ai-chat-relay',
       ]
-      if (request.body) headers.push('content-type', 'application/json')
+      if (request.body) headers.push('content-type', request.contentType ?? 'application/json')
       if (upstream.apiKey) headers.push('authorization', `Bearer ${upstream.apiKey}`)
       const bodyMs = request.timeouts?.bodyMs ?? timeouts.bodyMs
       const failure = bodyMs === timeouts.bodyMs ? context : { bodyTimeoutMs: bodyMs }

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { admit } from '../chat/admit'
+import type { RelayDeps } from '../deps'
+import { RelayError } from '../errors'
+import { sendJson } from '../http/respond'
+import { readText } from '../upstream/read-body'
+import type { MediaConfig } from './config'
+import { readMultipart } from './multipart'
+
+/** What the demo "recognises": it says that it is a demo. */
+export const DEMO_TRANSCRIPT =
+  '（演示模式）这是固定的转写结果，并不是你刚才说的话。接入语音识别服务后，这里会显示你说的内容。'
+
+/** Recordings the app makes stop at 60 s; a little slack for the container's rounding. */
+const MAX_SECONDS = 62
+
+/** A WAV file's length in seconds from its header, or null for other formats (their size bounds them). */
+export function wavSeconds(bytes: Buffer): number | null {
+  if (
+    bytes.length < 44 ||
+    bytes.toString('latin1', 0, 4) !== 'RIFF' ||
+    bytes.toString('latin1', 8, 12) !== 'WAVE'
+  ) {
+    return null
+  }
+  const byteRate = bytes.readUInt32LE(28)
+  return byteRate > 0 ? (bytes.length - 44) / byteRate : null
+}
+
+/** The request to the ASR upstream: OpenAI's multipart shape, built by the platform's FormData. */
+async function asrBody(
+  file: { bytes: Buffer; filename: string; mimeType: string },
+  model: string,
+  language?: string,
+) {
+  const form = new FormData()
+  form.append(
+    'file',
+    new Blob([new Uint8Array(file.bytes)], { type: file.mimeType || 'application/octet-stream' }),
+    file.filename || 'audio.wav',
+  )
+  form.append('model', model)
+  if (language) form.append('language', language)
+  const encoded = new Request('http://relay.invalid/', { method: 'POST', body: form })
+  return {
+    body: Buffer.from(await encoded.arrayBuffer()),
+    contentType: encoded.headers.get('content-type') ?? '',
+  }
+}
+
+/**
+ * `POST /v1/audio/transcriptions` (OpenAI-compatible multipart: `file`, `model`, `language`) →
+ * `{"text"}`. Size and length are bounded; the audio goes to RELAY_ASR_BASE_URL with the relay's
+ * key, or the demo answers a fixed transcript that says it is one.
+ */
+export async function transcribe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: RelayDeps,
+  media: MediaConfig,
+): Promise<void> {
+  await admit(req, deps)
+  const form = await readMultipart(req, 'file', media.maxAudioBytes)
+  if (!form.file || form.file.bytes.length === 0)
+    throw new RelayError(400, 'invalid_audio', 'Field "file" with the audio is required')
+  const seconds = wavSeconds(form.file.bytes)
+  if (seconds !== null && seconds > MAX_SECONDS) {
+    throw new RelayError(
+      400,
+      'audio_too_long',
+      `Audio is ${Math.round(seconds)} s; at most ${MAX_SECONDS - 2} s`,
+    )
+  }
+  if (!media.asr) {
+    sendJson(res, 200, { text: DEMO_TRANSCRIPT })
+    return
+  }
+  const { body, contentType } = await asrBody(form.file, media.asr.model, form.fields.language)
+  const upstream = { baseUrl: media.asr.baseUrl, apiKey: media.asr.apiKey }
+  const response = await deps.upstream.send(
+    upstream,
+    { method: 'POST', path: '/audio/transcriptions', accept: 'application/json', body, contentType },
+    { aborted: false, onAbort: () => undefined },
+  )
+  const text = await readText(response, 256 * 1024)
+  let parsed: { text?: unknown } = {}
+  try {
+    parsed = JSON.parse(text) as { text?: unknown }
+  } catch {
+    // Handled below: no text.
+  }
+  if (response.status !== 200 || typeof parsed.text !== 'string') {
+    deps.log.warn('transcription failed upstream', { status: response.status })
+    throw new RelayError(502, 'asr_failed', 'The speech recognition upstream failed')
+  }
+  sendJson(res, 200, { text: parsed.text })
+}

@@ -1,0 +1,87 @@
+import { Redis } from 'ioredis'
+import type { ImageFacts } from './sniff'
+
+/** An uploaded image: its bytes, what it is, who may use it, until when. */
+export interface StoredUpload extends ImageFacts {
+  id: string
+  /** The caller who uploaded it (another caller's reference is treated as unknown). */
+  owner: string
+  bytes: number
+  data: Buffer
+  expiresAt: number
+}
+
+/** Where uploads wait to be referenced by a chat request. */
+export interface UploadStore {
+  put(upload: StoredUpload): Promise<void>
+  /** The upload, or null when unknown or expired. */
+  get(id: string): Promise<StoredUpload | null>
+  close(): Promise<void>
+}
+
+/**
+ * Uploads in this process, in arrival order: expired ones are dropped as they are met, and past
+ * `maxBytes` the oldest go first, so memory stays bounded whatever callers upload.
+ */
+export function createMemoryUploadStore(maxBytes: number, now = Date.now): UploadStore {
+  const uploads = new Map<string, StoredUpload>()
+  let total = 0
+  const drop = (id: string) => {
+    const upload = uploads.get(id)
+    if (!upload) return
+    uploads.delete(id)
+    total -= upload.data.length
+  }
+  const sweep = () => {
+    for (const [id, upload] of uploads) {
+      if (upload.expiresAt > now() && total <= maxBytes) break
+      drop(id)
+    }
+  }
+  return {
+    async put(upload) {
+      uploads.set(upload.id, upload)
+      total += upload.data.length
+      sweep()
+    },
+    async get(id) {
+      const upload = uploads.get(id)
+      if (!upload) return null
+      if (upload.expiresAt <= now()) {
+        drop(id)
+        return null
+      }
+      return upload
+    },
+    async close() {
+      uploads.clear()
+      total = 0
+    },
+  }
+}
+
+/** Uploads in Redis (`relay:upload:<id>`, a hash of the facts and the bytes, expiring with the upload). */
+export function createRedisUploadStore(url: string): UploadStore {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, commandTimeout: 5000 })
+  redis.on('error', () => undefined)
+  const key = (id: string) => `relay:upload:${id}`
+  return {
+    async put(upload) {
+      const { data, ...facts } = upload
+      await redis
+        .multi()
+        .hset(key(upload.id), 'facts', JSON.stringify(facts), 'data', data)
+        .pexpireat(key(upload.id), upload.expiresAt)
+        .exec()
+    },
+    async get(id) {
+      const [facts, data] = await redis.hmgetBuffer(key(id), 'facts', 'data')
+      if (!facts || !data) return null
+      const parsed = JSON.parse(facts.toString('utf8')) as Omit<StoredUpload, 'data'>
+      return parsed.expiresAt > Date.now() ? { ...parsed, data } : null
+    },
+    async close() {
+      redis.disconnect()
+    },
+  }
+}
