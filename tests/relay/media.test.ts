@@ -20,7 +20,11 @@ interface Reply {
   body: { error?: { code: string }; [field: string]: unknown }
 }
 
-async function postForm(url: string, form: FormData, headers: Record<string, string> = TOKEN): Promise<Reply> {
+async function postForm(
+  url: string,
+  form: FormData,
+  headers: Record<string, string> = TOKEN,
+): Promise<Reply> {
   const res = await fetch(url, { method: 'POST', body: form, headers })
   return { status: res.status, body: (await res.json()) as Reply['body'] }
 }
