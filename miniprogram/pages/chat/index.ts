@@ -1,8 +1,8 @@
 import { themeBehavior } from '../../behaviors/theme'
 import type { MessageImage } from '../../lib/chat/index'
-import { type AppInfo, modelLine, takesImages } from '../../lib/review/app-info'
-import { consentFor, consentNeeded } from '../../lib/review/consent'
-import { REPORT_REASONS } from '../../lib/review/report'
+import type { AppInfo } from '../../lib/review/app-info'
+import { consentFor } from '../../lib/review/consent'
+import { serviceView } from '../../lib/review/service-view'
 import {
   createFollowState,
   type FollowState,
@@ -14,18 +14,10 @@ import { currentAppInfo, refreshAppInfo } from '../../services/app-info'
 import { ChatSession } from '../../services/chat-session'
 import { loadConsent, saveConsent } from '../../services/consent'
 import { chooseImages, MAX_IMAGES, previewImages, removeImageFiles } from '../../services/media'
+import { reportAnswer } from '../../services/report-flow'
 import { loadSettings } from '../../services/settings'
 import { listConversations } from '../../services/storage'
-import {
-  chooseAction,
-  confirm,
-  copyAiText,
-  navigate,
-  promptText,
-  setTitle,
-  takeOpenRequest,
-  toast,
-} from '../../services/ui'
+import { copyAiText, navigate, setTitle, takeOpenRequest, toast } from '../../services/ui'
 
 /** What lives beside the page data: never rendered, so never sent through setData. */
 interface ChatPageState {
@@ -213,37 +205,14 @@ Component({
     onRate(event: WechatMiniprogram.CustomEvent<{ rating: 'up' | 'down' }>) {
       stateOf(this).session.rate(indexOf(event), event.detail.rating)
     },
-    async onReport(event: WechatMiniprogram.CustomEvent) {
-      const index = indexOf(event)
-      const choice = await chooseAction(REPORT_REASONS.map((r) => r.label))
-      const reason = REPORT_REASONS[choice]
-      if (!reason) return
-      const note = await promptText('补充说明（可选）', '')
-      if (note === null) return
-      const session = stateOf(this).session
-      try {
-        await session.report(index, reason.code, note)
-      } catch (error) {
-        toast(error instanceof Error ? error.message : '举报失败，请稍后重试')
-        return
-      }
-      if (await confirm('举报已提交', '我们会尽快处理。要从对话中隐藏这条回答吗？', '隐藏'))
-        session.hideAnswer(index)
+    onReport(event: WechatMiniprogram.CustomEvent) {
+      reportAnswer(stateOf(this).session, indexOf(event))
     },
     _showAppInfo(info: AppInfo) {
       const state = states.get(this)
       if (!state) return
       state.info = info
-      const consent = loadConsent()
-      this.setData({
-        aiLabel: info.aiLabel,
-        modelLine: modelLine(info, loadSettings().model),
-        canAttach: takesImages(info, loadSettings().model),
-        serviceName: info.service.name,
-        consentNeeded: consentNeeded(consent, info),
-        consentReady: consentFor(info) !== null,
-        consentUpdated: consent !== null,
-      })
+      this.setData(serviceView(info, loadSettings().model, loadConsent()))
     },
     onAgree() {
       const consent = consentFor(stateOf(this).info)
