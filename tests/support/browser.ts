@@ -5,8 +5,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 /** Where end-to-end screenshots go (README: artifacts/screenshots/). */
 export const SCREENSHOT_DIR = resolve(__dirname, '../../artifacts/screenshots')
 
-/** Launches Debian's headless Chromium (`.ci/run` installs it when missing). */
-export function launchBrowser(): Promise<Browser> {
+/** Launches Debian's headless Chromium (`.ci/run` installs it when missing), with `extraArgs` (a fake microphone…). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -17,6 +17,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      ...extraArgs,
     ],
     timeout: 30_000,
   })

@@ -12,6 +12,15 @@ interface Hold {
 
 const holds = new WeakMap<object, Hold>()
 
+/** The finger's height on screen: WeChat gives `touches`; a desktop preview may only have them in `detail`. */
+function touchY(event: WechatMiniprogram.TouchEvent): number | undefined {
+  const raw = event as unknown as {
+    touches?: ArrayLike<{ clientY: number }>
+    detail?: { touches?: ArrayLike<{ clientY: number }> }
+  }
+  return raw.touches?.[0]?.clientY ?? raw.detail?.touches?.[0]?.clientY
+}
+
 /**
  * Hold to talk: press 🎤 to record (mono 16 kHz, at most 60 s, a live duration and level meter),
  * slide up to cancel, release to send the recording for transcription. The transcript comes out as
@@ -37,7 +46,7 @@ Component({
   methods: {
     async onPress(event: WechatMiniprogram.TouchEvent) {
       if (this.data.recording || this.data.transcribing) return
-      const startY = event.touches[0]?.clientY ?? 0
+      const startY = touchY(event) ?? 0
       const hold: Hold = { startY, startedAt: Date.now() }
       holds.set(this, hold)
       if (!(await ensureMicrophone())) return
@@ -63,7 +72,7 @@ Component({
     onMove(event: WechatMiniprogram.TouchEvent) {
       const hold = holds.get(this)
       if (!hold || !this.data.recording) return
-      const cancelling = hold.startY - (event.touches[0]?.clientY ?? hold.startY) > CANCEL_SLIDE_PX
+      const cancelling = hold.startY - (touchY(event) ?? hold.startY) > CANCEL_SLIDE_PX
       if (cancelling !== this.data.cancelling) {
         this.setData({ cancelling, hint: recordingHint(Date.now() - hold.startedAt, cancelling) })
       }
