@@ -23,6 +23,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   return out
 }
 
+/** Log fields describing an unexpected failure: its message, and its stack for finding where it came from. */
+export function failureFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) }
+  return { error: error.message, stack: error.stack?.split('\n').slice(0, 8).join('\n') }
+}
+
 /** JSON-lines logger; `secrets` are the upstream keys and client tokens. */
 export function createLogger(secrets: readonly string[], sink: (line: string) => void): Logger {
   const write = (level: string, msg: string, fields?: Record<string, unknown>): void => {

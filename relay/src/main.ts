@@ -1,7 +1,9 @@
 import cluster from 'node:cluster'
-import { loadConfig, type RelayConfig } from './config'
+import { loadConfig, type RelayConfig, secretsOf } from './config'
 import type { RelayHooks } from './hooks'
 import { createRelay } from './http/server'
+import { createLogger, stdoutSink } from './log'
+import { guardProcess } from './process-guard'
 import { wechatHooksFromEnv } from './wechat'
 import { runPrimary, workerCount } from './workers'
 
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
 
 /** Runs the relay in this process until SIGINT/SIGTERM. */
 async function startWorker(config: RelayConfig, hooks: RelayHooks | undefined): Promise<void> {
+  guardProcess(createLogger(secretsOf(config), stdoutSink))
   const relay = await createRelay(config, { hooks })
   console.log(`relay listening at ${relay.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`)
   const stop = (): void => {

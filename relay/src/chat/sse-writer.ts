@@ -51,7 +51,8 @@ export class SseWriter {
 
   /** Sends 200 + SSE headers now; `comment` (e.g. `ok`) gives proxies and the client a first byte. */
   commit(comment?: string): void {
-    if (this.committed) return
+    // A response already answered (an error sent in the meantime) is not answered twice.
+    if (this.committed || this.res.headersSent || this.res.writableEnded) return
     this.committed = true
     this.res.writeHead(200, SSE_HEADERS)
     this.res.socket?.setNoDelay(true)

@@ -1,7 +1,5 @@
-import type { ServerResponse } from 'node:http'
 import type { RelayDeps } from '../deps'
 import type { RelayContext } from '../hooks'
-import { sendError } from '../http/respond'
 import { tryUpstreams } from '../upstream/attempts'
 import type { UpstreamRequest } from '../upstream/client'
 import { UpstreamError, upstreamError } from '../upstream/errors'
@@ -30,27 +28,30 @@ export async function checkResponse(res: UpstreamResponse, secrets: readonly str
   }
 }
 
-/**
- * `stream: true` through the upstream. Waits up to `commitMs` for its headers
- * so early errors keep their real status; after that commits `200` with a
- * `: ok` comment. Retries (or fails over) once, only while no answer byte has
- * gone out, and only for connection errors, 429 and 5xx.
- */
-export async function streamUpstream(
-  ctx: RelayContext,
-  res: ServerResponse,
-  writer: SseWriter,
-  deps: RelayDeps,
-): Promise<void> {
-  const { config, log, secrets } = deps
-  const commitTimer = setTimeout(() => writer.commit('ok'), config.commitMs)
+/** The upstream request of a streamed answer; usage is always asked for (quotas and logs count it). */
+function streamRequest(ctx: RelayContext): UpstreamRequest {
   const streamOptions = { ...((ctx.body.stream_options as object | undefined) ?? {}), include_usage: true }
-  const request: UpstreamRequest = {
+  return {
     method: 'POST',
     path: '/chat/completions',
     accept: 'text/event-stream',
     body: Buffer.from(JSON.stringify({ ...ctx.body, stream: true, stream_options: streamOptions })),
   }
+}
+
+/**
+ * `stream: true` through the upstream. Waits up to `commitMs` for its headers
+ * so early errors keep their real status; after that commits `200` with a
+ * `: ok` comment. Retries (or fails over) once, only while no answer byte has
+ * gone out, and only for connection errors, 429 and 5xx. Failures are thrown
+ * for the handler to answer, after the commit timer is gone: no timer of a
+ * request outlives its error path.
+ */
+export async function streamUpstream(ctx: RelayContext, writer: SseWriter, deps: RelayDeps): Promise<void> {
+  const { config, log, secrets } = deps
+  // Built before the timer is armed: if building throws, there is nothing to clear.
+  const request = streamRequest(ctx)
+  const commitTimer = setTimeout(() => writer.commit('ok'), config.commitMs)
   try {
     await tryUpstreams(
       ctx,
@@ -66,11 +67,6 @@ export async function streamUpstream(
       // Once an answer byte went out, another upstream would start the answer over.
       () => writer.forwarded === 0,
     )
-  } catch (error) {
-    if (ctx.abort.aborted) return
-    clearTimeout(commitTimer)
-    if (writer.committed) writer.fail(error)
-    else sendError(res, error)
   } finally {
     clearTimeout(commitTimer)
     writer.stopHeartbeat()

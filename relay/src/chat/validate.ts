@@ -1,6 +1,7 @@
 import type { RelayConfig } from '../config'
 import { RelayError } from '../errors'
 import type { ChatRequestBody } from '../hooks'
+import { parseJsonBody } from '../http/json'
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool'])
 
@@ -61,12 +62,7 @@ function capTokens(body: Record<string, unknown>, field: string, cap: number): v
  * `max_tokens` is capped at the configured maximum.
  */
 export function validateChatBody(raw: Buffer, config: RelayConfig): ChatRequestBody {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw.toString('utf8'))
-  } catch {
-    throw bad('invalid_json', 'Request body is not valid JSON')
-  }
+  const parsed = parseJsonBody(raw)
   if (!isRecord(parsed)) throw bad('invalid_json', 'Request body must be a JSON object')
   const body = parsed
   if (body.model === undefined || body.model === null || body.model === '') body.model = config.models[0]
