@@ -1,3 +1,5 @@
+import { redact } from './redact'
+
 /** Writes one structured log line. */
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
 
@@ -6,21 +8,6 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void
   warn(msg: string, fields?: Record<string, unknown>): void
   error(msg: string, fields?: Record<string, unknown>): void
-}
-
-/**
- * Replaces every occurrence of a secret with `[redacted]`. Applied to the final
- * line rather than to chosen fields, so an upstream error message that echoes
- * the key (some providers do) is caught too.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; real keys and tokens are long.
-    // `includes` first: the common line holds no secret, and scanning is cheaper than splitting.
-    if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join('[redacted]')
-  }
-  return out
 }
 
 /** Log fields describing an unexpected failure: its message, and its stack for finding where it came from. */

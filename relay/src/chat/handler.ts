@@ -49,12 +49,18 @@ async function answer(
   demo: boolean,
 ): Promise<void> {
   const { config, hooks } = deps
+  // Asked once the request is admitted and `beforeUpstream` knows who is calling.
+  const check = hooks?.outputCheck?.(ctx) ?? null
   if (!ctx.stream) {
-    sendJson(res, 200, demo ? await completeDemo(ctx, hooks) : await completeUpstream(ctx, deps))
+    sendJson(
+      res,
+      200,
+      demo ? await completeDemo(ctx, hooks, check) : await completeUpstream(ctx, check, deps),
+    )
   } else if (demo) {
     writer.commit('ok')
-    await streamDemo(ctx, writer, config.demoDelayMs, hooks)
+    await streamDemo(ctx, writer, config.demoDelayMs, hooks, check)
   } else {
-    await streamUpstream(ctx, writer, deps)
+    await streamUpstream(ctx, writer, check, deps)
   }
 }

@@ -1,11 +1,12 @@
 import type { RelayDeps } from '../deps'
-import type { RelayContext } from '../hooks'
+import type { OutputCheck, RelayContext } from '../hooks'
 import { tryUpstreams } from '../upstream/attempts'
 import type { UpstreamRequest } from '../upstream/client'
-import { UpstreamError, upstreamError } from '../upstream/errors'
+import { upstreamError } from '../upstream/errors'
 import { readText } from '../upstream/read-body'
 import type { UpstreamResponse } from '../upstream/response'
 import { pipeUpstream } from './pipe'
+import { notAnEventStream } from './sse-start'
 import type { SseWriter } from './sse-writer'
 
 const ERROR_BODY_LIMIT = 64 * 1024
@@ -20,11 +21,8 @@ export async function checkResponse(res: UpstreamResponse, secrets: readonly str
   }
   const type = String(res.headers['content-type'] ?? '')
   if (!type.includes('text/event-stream')) {
-    const text = await readText(res, ERROR_BODY_LIMIT)
-    const error = upstreamError(502, text, secrets)
-    // A 200 carrying a JSON error (some gateways do this) is the upstream's answer: not retried.
-    if (error.code !== 'upstream_error') throw new UpstreamError(200, 502, error.code, error.message)
-    throw new UpstreamError(200, 502, 'upstream_bad_response', 'Upstream did not answer with an event stream')
+    // A 200 carrying a JSON error (some gateways do this) is the upstream's answer.
+    throw notAnEventStream(await readText(res, ERROR_BODY_LIMIT), secrets)
   }
 }
 
@@ -47,7 +45,12 @@ function streamRequest(ctx: RelayContext): UpstreamRequest {
  * for the handler to answer, after the commit timer is gone: no timer of a
  * request outlives its error path.
  */
-export async function streamUpstream(ctx: RelayContext, writer: SseWriter, deps: RelayDeps): Promise<void> {
+export async function streamUpstream(
+  ctx: RelayContext,
+  writer: SseWriter,
+  check: OutputCheck | null,
+  deps: RelayDeps,
+): Promise<void> {
   const { config, log, secrets } = deps
   // Built before the timer is armed: if building throws, there is nothing to clear.
   const request = streamRequest(ctx)
@@ -62,7 +65,12 @@ export async function streamUpstream(ctx: RelayContext, writer: SseWriter, deps:
         await checkResponse(upRes, secrets)
         clearTimeout(commitTimer)
         writer.commit()
-        await pipeUpstream(upRes, writer, ctx, { hooks: deps.hooks, abortUpstream: attempt.abort })
+        await pipeUpstream(upRes, writer, ctx, {
+          hooks: deps.hooks,
+          check,
+          secrets,
+          abortUpstream: attempt.abort,
+        })
       },
       // Once an answer byte went out, another upstream would start the answer over.
       () => writer.forwarded === 0,

@@ -1,3 +1,4 @@
+import { pieces, safeCut } from '../chat/sentences'
 import { RelayError } from '../errors'
 import type { Logger } from '../log'
 import { type WechatApi, WechatApiError } from './wechat-api'
@@ -24,22 +25,11 @@ export interface SecChecker {
   outputGuard(openid: string): OutputGuard
 }
 
-/** Cuts at a length that does not split a UTF-16 surrogate pair. */
-function safeCut(text: string, at: number): number {
-  const code = text.charCodeAt(at - 1)
-  return code >= 0xd800 && code <= 0xdbff ? at - 1 : at
-}
-
 /** Splits long input into checkable pieces (a user may paste more than 2,500 characters). */
 export function segments(text: string, size = SEGMENT_CHARS): string[] {
-  const out: string[] = []
-  let rest = text
-  while (rest.length > size) {
-    const cut = safeCut(rest, size)
-    out.push(rest.slice(0, cut))
-    rest = rest.slice(cut)
-  }
-  if (rest.trim() !== '') out.push(rest)
+  const out = pieces(text, size)
+  // A whitespace-only remainder is not worth a call.
+  if (out.length > 0 && out.at(-1)!.trim() === '') out.pop()
   return out
 }
 
