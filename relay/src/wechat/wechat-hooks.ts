@@ -1,28 +1,27 @@
 import { RelayError } from '../errors'
-import type { RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
+import type { OutputCheck, RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
 import { bearerToken } from '../http/auth'
 import { createMemoryQuotaStore, createQuota, createRedisQuotaStore, type Quota } from '../limits'
 import { createLogger, stdoutSink } from '../log'
+import { createCallBudget } from './call-budget'
 import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
 import { createLoginRoute } from './login-route'
-import { createSecChecker, type OutputGuard } from './seccheck'
+import { createSecChecker } from './seccheck'
 import { createSessionSigner, SESSION_PREFIX } from './session'
 import { createWechatApi } from './wechat-api'
 
 /** RelayHooks plus what the WeChat layer needs beyond them. */
 export interface WechatHooks extends RelayHooks {
-  /** After the last answer text, before the stream's end is sent: checks the final output segment. */
-  onOutputEnd(ctx: RelayContext): Promise<void>
   /** Closes the Redis connection of the quota store. */
   close(): Promise<void>
 }
 
 /** Per-request scratch kept in `ctx.state.wechat`. */
 interface RequestState {
-  guard: OutputGuard | null
+  /** Content security for this answer: only callers with an openid can be checked. */
+  check: OutputCheck | null
   chars: number
   usageRecorded: boolean
-  finished: boolean
 }
 
 const stateOf = (ctx: RelayContext): RequestState | undefined => ctx.state.wechat as RequestState | undefined
@@ -57,18 +56,30 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
   const api = needsApi
     ? createWechatApi({ ...config, base: config.apiBase, timeoutMs: config.timeoutMs, now })
     : null
-  const checker = config.seccheck && api ? createSecChecker(api, config.seccheckFail, log) : null
   const quotaOn = config.quota.requestsPerMinute > 0 || config.quota.completionTokensPerDay > 0
-  const store = !quotaOn
-    ? null
-    : config.redisUrl
-      ? createRedisQuotaStore(
-          config.redisUrl,
-          (message) => log.warn('quota redis error', { error: message }),
-          now,
-        )
-      : createMemoryQuotaStore(now)
-  const quota: Quota | null = store ? createQuota(store, config.quota, now) : null
+  const store =
+    !quotaOn && !config.seccheck
+      ? null
+      : config.redisUrl
+        ? createRedisQuotaStore(
+            config.redisUrl,
+            (message) => log.warn('quota redis error', { error: message }),
+            now,
+          )
+        : createMemoryQuotaStore(now)
+  const budget = store
+    ? createCallBudget(
+        store,
+        config.seccheckBudget,
+        (message) => log.warn('seccheck budget not counted', { error: message }),
+        now,
+      )
+    : null
+  const checker =
+    config.seccheck && api && budget
+      ? createSecChecker(api, config.seccheckFail, log, budget, config.seccheckHold)
+      : null
+  const quota: Quota | null = store && quotaOn ? createQuota(store, config.quota, now) : null
 
   // A quota store outage must not take the relay down with it: count nothing and log.
   const guarded = async (what: string, run: () => Promise<void>): Promise<void> => {
@@ -85,13 +96,6 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     if (!quota || !state || state.usageRecorded) return
     state.usageRecorded = true
     await guarded('record', () => quota.record(ctx.user.userId, tokens))
-  }
-
-  const finishOutput = async (ctx: RelayContext): Promise<void> => {
-    const state = stateOf(ctx)
-    if (!state?.guard || state.finished) return
-    state.finished = true
-    await state.guard.finish()
   }
 
   const hooks: WechatHooks = {
@@ -115,7 +119,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     },
 
     async beforeUpstream(ctx) {
-      const state: RequestState = { guard: null, chars: 0, usageRecorded: false, finished: false }
+      const state: RequestState = { check: null, chars: 0, usageRecorded: false }
       ctx.state.wechat = state
       if (quota) {
         await guarded('admit', () => quota.admit(ctx.user.userId))
@@ -134,24 +138,20 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       const newest = [...ctx.body.messages].reverse().find((m) => m.role === 'user')
       const text = newest ? messageText(newest.content) : ''
       if (text.trim() !== '') await checker.checkInput(openid, text)
-      state.guard = checker.outputGuard(openid)
+      state.check = checker.outputCheck(openid)
+    },
+
+    outputCheck(ctx) {
+      return stateOf(ctx)?.check ?? null
     },
 
     async onOutputText(ctx, text) {
       const state = stateOf(ctx)
-      if (!state) return
-      state.chars += text.length
-      if (state.guard) await state.guard.push(text)
+      if (state) state.chars += text.length
     },
 
     async onUsage(ctx, usage: UsageInfo) {
-      // OpenAI sends usage after the last content chunk: a good moment for the final segment's check.
-      await finishOutput(ctx)
       await record(ctx, usage.completion_tokens)
-    },
-
-    async onOutputEnd(ctx) {
-      await finishOutput(ctx)
     },
 
     async onEnd(ctx) {
@@ -159,11 +159,6 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       if (!state) return
       // A stream cut short (client left, upstream broke) reports no usage; the text length is a fair stand-in.
       if (!state.usageRecorded && state.chars > 0) await record(ctx, state.chars)
-      try {
-        await finishOutput(ctx)
-      } catch {
-        // The stream is over; the verdict was logged by the checker.
-      }
     },
 
     routes:
