@@ -40,7 +40,25 @@ export interface RelayConfig {
   demoDelayMs: number
   /** Upper bound for `max_tokens` (larger requests are capped, not refused). */
   maxTokensCap: number
+  /** Longest a client may take to send a request's headers. */
+  headersTimeoutMs: number
+  /** Longest a client may take to send a whole request, headers and body. */
+  requestTimeoutMs: number
+  /** Longest a client may leave written bytes unread (its socket full) before it is dropped. */
+  writeTimeoutMs: number
+  /** Open client connections, in all and per client address (0 = no per-address cap). */
+  maxConnections: number
+  maxConnectionsPerAddress: number
 }
+
+/**
+ * How often Node looks for requests past `headersTimeout`: a slow client is dropped at most this
+ * much later than its timeout. Set, not left at Node's default (30 s), so the bound is the relay's.
+ */
+export const CONNECTION_CHECK_MS = 1000
+
+/** No client may hold a connection with a request it has not finished sending for longer than this. */
+export const SLOW_REQUEST_BOUND_MS = 40_000
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -121,6 +139,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     corsOrigins: corsRaw === undefined ? ['http://127.0.0.1:5173', 'http://localhost:5173'] : list(corsRaw),
     demoDelayMs: integer(env, 'RELAY_DEMO_DELAY_MS', 30, 0, 10_000),
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
+    ...clientLimits(env),
+  }
+}
+
+/** Timeouts and connection caps on the client side; a slow request is always gone within 40 s. */
+function clientLimits(env: NodeJS.ProcessEnv) {
+  const latest = SLOW_REQUEST_BOUND_MS - CONNECTION_CHECK_MS
+  const requestTimeoutMs = integer(env, 'RELAY_REQUEST_TIMEOUT_MS', 30_000, 1000, latest)
+  return {
+    headersTimeoutMs: integer(
+      env,
+      'RELAY_HEADERS_TIMEOUT_MS',
+      Math.min(15_000, requestTimeoutMs),
+      1000,
+      requestTimeoutMs,
+    ),
+    requestTimeoutMs,
+    writeTimeoutMs: integer(env, 'RELAY_WRITE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    maxConnections: integer(env, 'RELAY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(env, 'RELAY_MAX_CONNECTIONS_PER_IP', 256, 0, 1_000_000),
   }
 }
 

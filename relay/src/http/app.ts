@@ -57,7 +57,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
   }
   return {
     handle(req, res) {
-      const { id } = describeRequest(req, req.socket.remoteAddress ?? 'unknown')
+      const { id } = describeRequest(req, req.socket.remoteAddress ?? 'unknown', config)
       res.setHeader('X-Request-Id', id)
       answer(req, res).catch((error: unknown) => {
         // A RelayError is an answer; anything else is a bug, and the id ties the log line to the 500.

@@ -18,13 +18,32 @@ export interface RequestInfo {
   id: string
   /** The client's address: the socket peer, or the forwarded one when the peer is a trusted proxy. */
   address: string
+  /** When (epoch ms) the request's body must have arrived; Infinity for none. */
+  bodyDeadline: number
+  /** How long the client may leave written bytes unread before it is dropped; 0 for no limit. */
+  writeTimeoutMs: number
+}
+
+/** The client-side limits the app puts on each request it receives. */
+export interface RequestLimits {
+  requestTimeoutMs: number
+  writeTimeoutMs: number
 }
 
 const infos = new WeakMap<IncomingMessage, RequestInfo>()
 
-/** Records a request's id and client address (the app does this as it receives it). */
-export function describeRequest(req: IncomingMessage, address: string): RequestInfo {
-  const info = { id: nextRequestId(), address }
+/** Records a request's id, client address and limits (the app does this as it receives it). */
+export function describeRequest(
+  req: IncomingMessage,
+  address: string,
+  limits: RequestLimits | null = null,
+): RequestInfo {
+  const info: RequestInfo = {
+    id: nextRequestId(),
+    address,
+    bodyDeadline: limits ? Date.now() + limits.requestTimeoutMs : Number.POSITIVE_INFINITY,
+    writeTimeoutMs: limits?.writeTimeoutMs ?? 0,
+  }
   infos.set(req, info)
   return info
 }
