@@ -38,8 +38,10 @@ export interface RelayConfig {
   redisUrl: string | null
   corsOrigins: string[]
   demoDelayMs: number
-  /** Upper bound for `max_tokens` (larger requests are capped, not refused). */
+  /** Upper bound for `max_tokens` (larger requests are capped, not refused); always sent. */
   maxTokensCap: number
+  /** `RELAY_ALLOW_TOOLS=1`: forward `tools` (their call arguments are content-checked like text). */
+  allowTools: boolean
   /** Longest a client may take to send a request's headers. */
   headersTimeoutMs: number
   /** Longest a client may take to send a whole request, headers and body. */
@@ -74,6 +76,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw)
   if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`)
   return value
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim() ?? ''
+  if (raw === '' || raw === '0' || raw === 'false') return false
+  if (raw === '1' || raw === 'true') return true
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`)
 }
 
 function baseUrl(name: string, raw: string): string {
@@ -139,6 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     corsOrigins: corsRaw === undefined ? ['http://127.0.0.1:5173', 'http://localhost:5173'] : list(corsRaw),
     demoDelayMs: integer(env, 'RELAY_DEMO_DELAY_MS', 30, 0, 10_000),
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
+    allowTools: flag(env, 'RELAY_ALLOW_TOOLS'),
     ...clientLimits(env),
   }
 }

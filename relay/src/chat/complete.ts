@@ -9,6 +9,7 @@ import type { UpstreamRequest } from '../upstream/client'
 import { upstreamError } from '../upstream/errors'
 import { readText } from '../upstream/read-body'
 import { checkWhole } from './check-text'
+import { toolCallsText } from './tool-call-text'
 
 const BODY_LIMIT = 16 * 1024 * 1024
 
@@ -57,7 +58,7 @@ export async function completeUpstream(
     const body = parseAnswer(text)
     const fields = readChunk(body)
     if (fields.error) throw upstreamError(502, text, secrets)
-    await checkWhole(check, fields.reasoning + fields.content)
+    await checkWhole(check, fields.reasoning + fields.content + toolCallsText(body))
     if (fields.content) await hooks?.onOutputText?.(ctx, fields.content)
     await hooks?.onOutputEnd?.(ctx)
     const u = fields.usage

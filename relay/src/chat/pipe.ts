@@ -8,6 +8,7 @@ import { createOutputWatcher } from './output-watcher'
 import { createEventSplitter } from './sse-events'
 import { createStartCheck } from './sse-start'
 import type { SseWriter } from './sse-writer'
+import { eventToolCallsText } from './tool-call-text'
 
 /** Options of one pass-through. */
 export interface PipeOptions {
@@ -16,6 +17,8 @@ export interface PipeOptions {
   check: OutputCheck | null
   /** What no forwarded byte may contain. */
   secrets: readonly string[]
+  /** Tools are allowed: their call arguments are checked with the text. */
+  tools: boolean
   /** Cancels the upstream request (on error frames and hook refusals). */
   abortUpstream(): void
 }
@@ -135,6 +138,7 @@ export function pipeUpstream(
       eventText = ''
       // Decoded before it is written, so the chunk that completes the answer can be held back.
       decoder.push(bytes)
+      if (options.tools && splitter) eventText += eventToolCallsText(bytes)
       if (!wasComplete && complete && hooks?.onOutputEnd) holdFinal(bytes)
       else forward(bytes, eventText)
     }

@@ -69,6 +69,7 @@ export async function streamUpstream(
           hooks: deps.hooks,
           check,
           secrets,
+          tools: config.allowTools,
           abortUpstream: attempt.abort,
         })
       },
