@@ -1,7 +1,13 @@
 import { RelayError } from '../errors'
 import type { OutputCheck, RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
 import { bearerToken } from '../http/auth'
-import { createMemoryQuotaStore, createQuota, createRedisQuotaStore, type Quota } from '../limits'
+import {
+  createMemoryQuotaStore,
+  createQuota,
+  createRedisQuotaStore,
+  type Quota,
+  type QuotaTicket,
+} from '../limits'
 import { createLogger, stdoutSink } from '../log'
 import { createCallBudget } from './call-budget'
 import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
@@ -21,7 +27,8 @@ interface RequestState {
   /** Content security for this answer: only callers with an openid can be checked. */
   check: OutputCheck | null
   chars: number
-  usageRecorded: boolean
+  /** Today's tokens reserved for this answer, until it settles. */
+  ticket: QuotaTicket | null
 }
 
 const stateOf = (ctx: RelayContext): RequestState | undefined => ctx.state.wechat as RequestState | undefined
@@ -91,11 +98,13 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     }
   }
 
-  const record = async (ctx: RelayContext, tokens: number): Promise<void> => {
+  /** Settles the answer's reservation once: with the usage it reported, else what it showed. */
+  const settle = async (ctx: RelayContext, tokens: number): Promise<void> => {
     const state = stateOf(ctx)
-    if (!quota || !state || state.usageRecorded) return
-    state.usageRecorded = true
-    await guarded('record', () => quota.record(ctx.user.userId, tokens))
+    const ticket = state?.ticket
+    if (!quota || !state || !ticket) return
+    state.ticket = null
+    await guarded('settle', () => quota.settle(ticket, tokens))
   }
 
   const hooks: WechatHooks = {
@@ -119,10 +128,14 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     },
 
     async beforeUpstream(ctx) {
-      const state: RequestState = { check: null, chars: 0, usageRecorded: false }
+      const state: RequestState = { check: null, chars: 0, ticket: null }
       ctx.state.wechat = state
       if (quota) {
-        await guarded('admit', () => quota.admit(ctx.user.userId))
+        // The worst case is what the upstream may send: the capped max_tokens the request carries.
+        const maxTokens = Number(ctx.body.max_completion_tokens ?? ctx.body.max_tokens ?? 0)
+        await guarded('admit', async () => {
+          state.ticket = await quota.admit(ctx.user.userId, ctx.requestId, maxTokens)
+        })
         // Usage is what the daily quota counts; OpenAI-compatible upstreams only stream it when asked.
         if (ctx.stream && config.quota.completionTokensPerDay > 0) {
           const previous = ctx.body.stream_options
@@ -151,14 +164,14 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     },
 
     async onUsage(ctx, usage: UsageInfo) {
-      await record(ctx, usage.completion_tokens)
+      await settle(ctx, usage.completion_tokens)
     },
 
     async onEnd(ctx) {
       const state = stateOf(ctx)
       if (!state) return
       // A stream cut short (client left, upstream broke) reports no usage; the text length is a fair stand-in.
-      if (!state.usageRecorded && state.chars > 0) await record(ctx, state.chars)
+      await settle(ctx, state.chars)
     },
 
     routes:
