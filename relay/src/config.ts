@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto'
+import { type ProxyTrust, parseProxyTrust } from './http/client-address'
+
 /** One OpenAI-compatible upstream. */
 export interface UpstreamConfig {
   /** Base URL without the trailing slash, e.g. `https://api.deepseek.com/v1`. */
@@ -51,6 +54,10 @@ export interface RelayConfig {
   /** Open client connections, in all and per client address (0 = no per-address cap). */
   maxConnections: number
   maxConnectionsPerAddress: number
+  /** `RELAY_TRUST_PROXY`: whose `X-Forwarded-For` gives the client's address. */
+  trustProxy: ProxyTrust
+  /** `RELAY_HASH_SALT`: key of the hashes that stand for WeChat users in logs (random per start when unset). */
+  hashSalt: string
 }
 
 /**
@@ -150,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
     allowTools: flag(env, 'RELAY_ALLOW_TOOLS'),
     ...clientLimits(env),
+    trustProxy: parseProxyTrust(env.RELAY_TRUST_PROXY ?? ''),
+    hashSalt: env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex'),
   }
 }
 

@@ -1,6 +1,5 @@
 import type { RelayConfig } from '../config'
 import type { ChatRequestBody } from '../hooks'
-import { parseJsonBody } from '../http/json'
 import { bad, cappedCount, isRecord, numberIn, oneOf, stopSequences } from './validate-fields'
 import { readMessages } from './validate-messages'
 import { readTools } from './validate-tools'
@@ -17,7 +16,7 @@ function responseFormat(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
- * Parses and checks a chat-completions body, and builds the request the upstream gets from an
+ * Checks a parsed chat-completions body, and builds the request the upstream gets from an
  * allow-list of OpenAI fields: anything else (`n`, `service_tier`, `store`, `logit_bias`, …) stays
  * with the relay, so a client cannot buy more than one answer, priority processing or storage.
  * One choice per request (`n` is never forwarded; a request for more gets one). `max_tokens` is
@@ -25,8 +24,7 @@ function responseFormat(value: unknown): Record<string, unknown> | undefined {
  * it): quotas reserve that much. Tools only with RELAY_ALLOW_TOOLS. The model defaults to the
  * first allowed one.
  */
-export function validateChatBody(raw: Buffer, config: RelayConfig): ChatRequestBody {
-  const parsed = parseJsonBody(raw)
+export function validateChatBody(parsed: unknown, config: RelayConfig): ChatRequestBody {
   if (!isRecord(parsed)) throw bad('invalid_json', 'Request body must be a JSON object')
   const body = parsed
   let model = body.model

@@ -6,6 +6,7 @@ import type { RelayHooks } from '../hooks'
 import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, failureFields, stdoutSink } from '../log'
 import { createUpstreamClient, timeoutsOf } from '../upstream/client'
+import { clientAddress } from './client-address'
 import { applyCors } from './cors'
 import { health } from './health'
 import { describeRequest } from './request-info'
@@ -57,7 +58,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
   }
   return {
     handle(req, res) {
-      const { id } = describeRequest(req, req.socket.remoteAddress ?? 'unknown', config)
+      const { id } = describeRequest(req, clientAddress(req, config.trustProxy), config)
       res.setHeader('X-Request-Id', id)
       answer(req, res).catch((error: unknown) => {
         // A RelayError is an answer; anything else is a bug, and the id ties the log line to the 500.

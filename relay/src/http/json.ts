@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { RelayError } from '../errors'
+import { readRequestBody } from './body'
 
 /**
  * Deepest nesting a request body may have. Chat bodies need about six levels (a message's content
@@ -42,4 +44,22 @@ export function parseJsonBody(bytes: Buffer): unknown {
   } catch {
     throw new RelayError(400, 'invalid_json', 'Request body is not valid JSON')
   }
+}
+
+/** `application/json`, with or without parameters (`; charset=utf-8`). */
+const JSON_TYPE = /^application\/json\s*(;|$)/i
+
+/**
+ * Reads a JSON request body: 415 `unsupported_media_type` unless the request says it is
+ * `application/json`. A web page can send a cross-origin POST without asking (a form, `text/plain`)
+ * but not with this type: the browser asks first (CORS), and the relay only answers allowed origins.
+ * So a page cannot drive a relay that listens on the visitor's own machine.
+ */
+export async function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
+  if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    // The body is not read: the connection cannot be reused for another request.
+    res.setHeader('Connection', 'close')
+    throw new RelayError(415, 'unsupported_media_type', 'Content-Type must be application/json')
+  }
+  return parseJsonBody(await readRequestBody(req, res, max))
 }

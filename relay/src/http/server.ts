@@ -2,6 +2,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { CONNECTION_CHECK_MS, loadConfig, type RelayConfig } from '../config'
 import { createRelayApp, type RelayApp, type RelayOptions } from './app'
+import { isTrustedProxy } from './client-address'
 import { capConnections } from './connection-caps'
 
 /** A relay listening on a port. */
@@ -16,7 +17,7 @@ export interface Relay {
 /** The server-side limits `listen` applies (RelayConfig has them all). */
 export type ServerLimits = Pick<
   RelayConfig,
-  'headersTimeoutMs' | 'requestTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress'
+  'headersTimeoutMs' | 'requestTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'trustProxy'
 >
 
 /**
@@ -38,7 +39,8 @@ export async function listen(
   capConnections(server, {
     max: limits.maxConnections,
     perAddress: limits.maxConnectionsPerAddress,
-    exempt: () => false,
+    // A trusted proxy's connections carry many clients: it has to cap them (nginx: limit_conn).
+    exempt: (address) => isTrustedProxy(limits.trustProxy, address),
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -12,8 +12,14 @@ export interface WechatConfig {
   /** `RELAY_SESSION_SECRET` (HMAC key of session tokens) and `RELAY_SESSION_TTL_S`. */
   sessionSecret: string
   sessionTtlS: number
-  /** `RELAY_TRUST_WX_HEADERS=1`: accept Cloud Hosting's `x-wx-openid` (only behind its gateway!). */
+  /**
+   * `RELAY_TRUST_WX_HEADERS=1`: accept Cloud Hosting's `x-wx-openid` as is. Only for a service that
+   * nothing reaches but `wx.cloud.callContainer` (no custom domain, no public access): through a
+   * custom domain a client sets the header itself. Off by default and in container.config.json.
+   */
   trustWxHeaders: boolean
+  /** `RELAY_LOGIN_RATE_LIMIT`: logins per minute per client address (0 = off). */
+  loginRateLimit: number
   /** `WX_CLOUD_OPENAPI=1`: Cloud Hosting open-API mode, no access_token on calls. */
   tokenless: boolean
   /** `RELAY_SECCHECK=1` and `RELAY_SECCHECK_FAIL`. */
@@ -62,6 +68,7 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
     sessionSecret: env.RELAY_SESSION_SECRET ?? '',
     sessionTtlS: whole(env, 'RELAY_SESSION_TTL_S', 7 * 86_400),
     trustWxHeaders: flag(env.RELAY_TRUST_WX_HEADERS),
+    loginRateLimit: whole(env, 'RELAY_LOGIN_RATE_LIMIT', 10),
     tokenless,
     seccheck: flag(env.RELAY_SECCHECK),
     seccheckFail: env.RELAY_SECCHECK_FAIL === 'open' ? 'open' : 'closed',

@@ -8,9 +8,11 @@ import {
   type Quota,
   type QuotaTicket,
 } from '../limits'
+import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, stdoutSink } from '../log'
 import { createCallBudget } from './call-budget'
 import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
+import { headerOpenid } from './header-openid'
 import { createLoginRoute } from './login-route'
 import { createSecChecker } from './seccheck'
 import { createSessionSigner, SESSION_PREFIX } from './session'
@@ -42,11 +44,6 @@ export function messageText(content: unknown): string {
     .join('\n')
 }
 
-function headerOpenid(ctx: { headers: Record<string, string | string[] | undefined> }): string | null {
-  const value = ctx.headers['x-wx-openid']
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
-}
-
 /**
  * The WeChat layer as relay hooks: session-token / Cloud Hosting identity, `POST /auth/wx-login`,
  * per-user quotas (memory or Redis) and msg_sec_check on input and streamed output.
@@ -58,6 +55,9 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     config.logSink ?? stdoutSink,
   )
   const login = loginEnabled(config)
+  const loginLimiter = login
+    ? createRateLimiter({ rateLimit: config.loginRateLimit, redisUrl: config.redisUrl }, log)
+    : null
   const signer = login ? createSessionSigner(config.sessionSecret, config.sessionTtlS, now) : null
   const needsApi = (config.appid !== '' && config.secret !== '') || config.tokenless
   const api = needsApi
@@ -181,6 +181,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
               api,
               signer,
               trustWxHeaders: config.trustWxHeaders,
+              limiter: loginLimiter,
               log,
             }),
           }
@@ -188,6 +189,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
 
     async close() {
       await store?.close()
+      await loginLimiter?.close()
     },
   }
   return hooks
