@@ -1,20 +1,13 @@
 import { RelayError } from '../errors'
 import type { OutputCheck, RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
 import { bearerToken } from '../http/auth'
-import {
-  createMemoryQuotaStore,
-  createQuota,
-  createRedisQuotaStore,
-  type Quota,
-  type QuotaTicket,
-} from '../limits'
+import type { QuotaTicket } from '../limits'
 import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, stdoutSink } from '../log'
-import { createCallBudget } from './call-budget'
 import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
+import { createCounting } from './counting'
 import { headerOpenid } from './header-openid'
 import { createLoginRoute } from './login-route'
-import { createSecChecker } from './seccheck'
 import { createSessionSigner, SESSION_PREFIX } from './session'
 import { createWechatApi } from './wechat-api'
 
@@ -63,30 +56,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
   const api = needsApi
     ? createWechatApi({ ...config, base: config.apiBase, timeoutMs: config.timeoutMs, now })
     : null
-  const quotaOn = config.quota.requestsPerMinute > 0 || config.quota.completionTokensPerDay > 0
-  const store =
-    !quotaOn && !config.seccheck
-      ? null
-      : config.redisUrl
-        ? createRedisQuotaStore(
-            config.redisUrl,
-            (message) => log.warn('quota redis error', { error: message }),
-            now,
-          )
-        : createMemoryQuotaStore(now)
-  const budget = store
-    ? createCallBudget(
-        store,
-        config.seccheckBudget,
-        (message) => log.warn('seccheck budget not counted', { error: message }),
-        now,
-      )
-    : null
-  const checker =
-    config.seccheck && api && budget
-      ? createSecChecker(api, config.seccheckFail, log, budget, config.seccheckHold)
-      : null
-  const quota: Quota | null = store && quotaOn ? createQuota(store, config.quota, now) : null
+  const { store, checker, quota } = createCounting(config, api, log, now)
 
   // A quota store outage must not take the relay down with it: count nothing and log.
   const guarded = async (what: string, run: () => Promise<void>): Promise<void> => {
