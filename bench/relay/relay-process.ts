@@ -42,6 +42,8 @@ export async function startRelay(
     // Heartbeats and idle timeouts must not fire during the run: they would be extra traffic.
     RELAY_HEARTBEAT_MS: '3600000',
     RELAY_IDLE_TIMEOUT_MS: '3600000',
+    // Every bench stream comes from 127.0.0.1: the per-address cap would refuse most of them.
+    RELAY_MAX_CONNECTIONS_PER_IP: '0',
     REDIS_URL: undefined,
     ...extraEnv,
   }

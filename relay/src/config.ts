@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto'
+import { type ProxyTrust, parseProxyTrust } from './http/client-address'
 import { loadMediaConfig, type MediaConfig } from './media/config'
 import { loadReviewConfig, type ReviewConfig } from './review/config'
 
@@ -41,13 +43,37 @@ export interface RelayConfig {
   redisUrl: string | null
   corsOrigins: string[]
   demoDelayMs: number
-  /** Upper bound for `max_tokens` (larger requests are capped, not refused). */
+  /** Upper bound for `max_tokens` (larger requests are capped, not refused); always sent. */
   maxTokensCap: number
   /** Service information, agreement texts and feedback settings (WeChat review). */
   review: ReviewConfig
   /** Photos (uploads, vision models) and voice (transcription). */
   media: MediaConfig
+  /** `RELAY_ALLOW_TOOLS=1`: forward `tools` (their call arguments are content-checked like text). */
+  allowTools: boolean
+  /** Longest a client may take to send a request's headers. */
+  headersTimeoutMs: number
+  /** Longest a client may take to send a whole request, headers and body. */
+  requestTimeoutMs: number
+  /** Longest a client may leave written bytes unread (its socket full) before it is dropped. */
+  writeTimeoutMs: number
+  /** Open client connections, in all and per client address (0 = no per-address cap). */
+  maxConnections: number
+  maxConnectionsPerAddress: number
+  /** `RELAY_TRUST_PROXY`: whose `X-Forwarded-For` gives the client's address. */
+  trustProxy: ProxyTrust
+  /** `RELAY_HASH_SALT`: key of the hashes that stand for WeChat users in logs (random per start when unset). */
+  hashSalt: string
 }
+
+/**
+ * How often Node looks for requests past `headersTimeout`: a slow client is dropped at most this
+ * much later than its timeout. Set, not left at Node's default (30 s), so the bound is the relay's.
+ */
+export const CONNECTION_CHECK_MS = 1000
+
+/** No client may hold a connection with a request it has not finished sending for longer than this. */
+export const SLOW_REQUEST_BOUND_MS = 40_000
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -63,6 +89,13 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const value = Number(raw)
   if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`)
   return value
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim() ?? ''
+  if (raw === '' || raw === '0' || raw === 'false') return false
+  if (raw === '1' || raw === 'true') return true
+  throw new Error(`${name} must be 1 or 0, got "${raw}"`)
 }
 
 function baseUrl(name: string, raw: string): string {
@@ -131,6 +164,29 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     maxTokensCap: integer(env, 'RELAY_MAX_TOKENS', 8192, 1, 10_000_000),
     review: loadReviewConfig(env, models.length > 0 || primary ? models : ['demo'], media.visionModels),
     media,
+    allowTools: flag(env, 'RELAY_ALLOW_TOOLS'),
+    ...clientLimits(env),
+    trustProxy: parseProxyTrust(env.RELAY_TRUST_PROXY ?? ''),
+    hashSalt: env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex'),
+  }
+}
+
+/** Timeouts and connection caps on the client side; a slow request is always gone within 40 s. */
+function clientLimits(env: NodeJS.ProcessEnv) {
+  const latest = SLOW_REQUEST_BOUND_MS - CONNECTION_CHECK_MS
+  const requestTimeoutMs = integer(env, 'RELAY_REQUEST_TIMEOUT_MS', 30_000, 1000, latest)
+  return {
+    headersTimeoutMs: integer(
+      env,
+      'RELAY_HEADERS_TIMEOUT_MS',
+      Math.min(15_000, requestTimeoutMs),
+      1000,
+      requestTimeoutMs,
+    ),
+    requestTimeoutMs,
+    writeTimeoutMs: integer(env, 'RELAY_WRITE_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    maxConnections: integer(env, 'RELAY_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(env, 'RELAY_MAX_CONNECTIONS_PER_IP', 256, 0, 1_000_000),
   }
 }
 

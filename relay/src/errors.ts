@@ -35,12 +35,15 @@ export interface ErrorBody {
   error: { message: string; type: string; code: string }
 }
 
-/** `{"error":{…}}` for a RelayError (anything else becomes a generic 500 without internals). */
+/**
+ * `{"error":{…}}` for a RelayError. Anything else becomes a generic 500 without internals, coded
+ * `server_error`: the app's error table knows it (a relay fault, the answer so far is kept).
+ */
 export function errorBody(error: unknown): ErrorBody {
   if (error instanceof RelayError) {
     return { error: { message: error.message, type: errorType(error.status), code: error.code } }
   }
-  return { error: { message: 'Internal relay error', type: 'server_error', code: 'internal_error' } }
+  return { error: { message: 'Internal relay error', type: 'server_error', code: 'server_error' } }
 }
 
 /** The status to answer with for any thrown value. */

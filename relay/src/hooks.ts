@@ -45,6 +45,25 @@ export interface RelayContext {
   state: Record<string, unknown>
 }
 
+/**
+ * Judges answer text before any of it reaches the client (content security). The relay holds the
+ * answer's events per segment, asks `check` about each segment (several may be in flight, each
+ * with the end of the text before it for context), and releases a segment's events only once it
+ * passed, in order.
+ */
+export interface OutputCheck {
+  /** Longest text one `check` call may be given, context included (msg_sec_check: 2,500 characters). */
+  maxChars: number
+  /** A segment closes at a sentence end once it holds this many characters… */
+  minChars: number
+  /** …or this long after its first character arrived, wherever it stands. */
+  holdMs: number
+  /** How many times `holdMs` to hold right now (≥ 1): more when the check's call budget runs low. */
+  holdScale?(): number
+  /** Resolves when `text` may be shown; rejects with a RelayError (`content_blocked`, `seccheck_unavailable`). */
+  check(text: string): Promise<void>
+}
+
 /** Handles a custom route; the relay answers 500 JSON if it throws a non-RelayError. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, config: RelayConfig) => Promise<void>
 
@@ -61,11 +80,17 @@ export interface RelayHooks {
   /** Runs after validation and rate limiting, before any upstream (or demo) call; throw to refuse. */
   beforeUpstream?(ctx: RelayContext): Promise<void>
   /**
-   * Each new piece of answer text (content, not reasoning), in order, as it streams.
-   * Bytes are forwarded without waiting for it; a rejection stops the stream with an
-   * error frame carrying the RelayError's code (e.g. `content_blocked`).
+   * Each new piece of answer text (content and reasoning), in order, as it streams. It watches:
+   * bytes are not held for it (`outputCheck` holds them); a rejection stops the stream with an
+   * error frame carrying the RelayError's code.
    */
   onOutputText?(ctx: RelayContext, text: string): Promise<void>
+  /**
+   * Called once per answer, after `beforeUpstream`: a check to hold the answer's text for (no text
+   * reaches the client before it passed), or null to stream it unchecked. Also applied, whole, to
+   * `stream: false` answers.
+   */
+  outputCheck?(ctx: RelayContext): OutputCheck | null
   /**
    * After the last answer text, before the stream's end (`[DONE]`) reaches the client;
    * throw to end the stream with an error frame instead. The relay holds back the

@@ -6,6 +6,7 @@ export { loadConfig, type RelayConfig, type UpstreamConfig } from './config'
 export { RelayError } from './errors'
 export type {
   ChatRequestBody,
+  OutputCheck,
   RelayContext,
   RelayHooks,
   RelayUser,

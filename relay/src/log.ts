@@ -1,3 +1,5 @@
+import { redact } from './redact'
+
 /** Writes one structured log line. */
 export type LogFn = (level: 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>) => void
 
@@ -8,19 +10,10 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void
 }
 
-/**
- * Replaces every occurrence of a secret with `[redacted]`. Applied to the final
- * line rather than to chosen fields, so an upstream error message that echoes
- * the key (some providers do) is caught too.
- */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; real keys and tokens are long.
-    // `includes` first: the common line holds no secret, and scanning is cheaper than splitting.
-    if (secret.length >= 6 && out.includes(secret)) out = out.split(secret).join('[redacted]')
-  }
-  return out
+/** Log fields describing an unexpected failure: its message, and its stack for finding where it came from. */
+export function failureFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) }
+  return { error: error.message, stack: error.stack?.split('\n').slice(0, 8).join('\n') }
 }
 
 /** JSON-lines logger; `secrets` are the upstream keys and client tokens. */

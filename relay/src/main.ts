@@ -1,7 +1,9 @@
 import cluster from 'node:cluster'
-import { loadConfig, type RelayConfig } from './config'
+import { loadConfig, type RelayConfig, secretsOf } from './config'
 import type { RelayHooks } from './hooks'
 import { createRelay } from './http/server'
+import { createLogger, stdoutSink } from './log'
+import { guardProcess } from './process-guard'
 import { wechatHooksFromEnv } from './wechat'
 import { runPrimary, workerCount } from './workers'
 
@@ -16,6 +18,8 @@ async function main(): Promise<void> {
     console.error(`relay: bad configuration: ${(error as Error).message}`)
     process.exit(1)
   }
+  // Workers read the environment again: they must hash users in logs with the primary's salt.
+  process.env.RELAY_HASH_SALT ??= config.hashSalt
   // wx.login sessions, per-user quotas and content security: on only when their variables are set.
   const hooks = wechatHooksFromEnv(process.env)
   // The warnings come once, from the primary (or the single process), not from every worker.
@@ -24,6 +28,13 @@ async function main(): Promise<void> {
     console.warn(
       '\n!!! WARNING: RELAY_TOKENS is empty — this relay is OPEN: anyone who can reach it can spend your quota.\n' +
         '!!! Set RELAY_TOKENS (comma-separated bearer tokens) before exposing it.\n',
+    )
+  }
+  if (process.env.RELAY_TRUST_WX_HEADERS?.trim() === '1') {
+    console.warn(
+      '\n!!! WARNING: RELAY_TRUST_WX_HEADERS=1 — x-wx-openid is believed as is. Safe ONLY when every request\n' +
+        '!!! reaches this relay through wx.cloud.callContainer (no custom domain, no public access): anyone who\n' +
+        '!!! can reach it otherwise can claim to be any user. Streaming apps use wx.login sessions instead.\n',
     )
   }
   if (!config.upstream) {
@@ -48,6 +59,7 @@ async function main(): Promise<void> {
 
 /** Runs the relay in this process until SIGINT/SIGTERM. */
 async function startWorker(config: RelayConfig, hooks: RelayHooks | undefined): Promise<void> {
+  guardProcess(createLogger(secretsOf(config), stdoutSink))
   const relay = await createRelay(config, { hooks })
   console.log(`relay listening at ${relay.url}${cluster.isWorker ? ` (worker ${process.pid})` : ''}`)
   const stop = (): void => {

@@ -19,7 +19,7 @@ describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
   let up: UpstreamEmulator
   let relays: WechatRelay[]
 
-  const start = async (extra: Record<string, string> = {}) => {
+  const start = async (extra: Record<string, string> = {}, now?: () => number) => {
     const relay = await startWechatRelay(
       wechatEnv(wx, {
         RELAY_SECCHECK: '1',
@@ -28,6 +28,7 @@ describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
         RELAY_MODELS: MODEL,
         ...extra,
       }),
+      now,
     )
     relays.push(relay)
     const token = (await login(relay.relay.url, wx.issueCode('o-user'))).json.token as string
@@ -111,6 +112,51 @@ describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
     const res = await ask('你好')
     expect(errorFrame(res.text)).toMatchObject({ code: 'content_blocked' })
     expect(res.text).not.toContain('[DONE]')
+  })
+
+  it('no answer text reaches the client before msg_sec_check passed it: a risky segment is never shown', async () => {
+    wx.knobs.checkDelayMs = 100
+    const pieces = [
+      '第一段话，讲得很清楚。',
+      '第二段话也没问题。',
+      '这里出现了违禁词，',
+      '后面还有更多的文字。',
+    ]
+    up.setBehaviour({ body: sseBody(pieces), chunkSize: 64, delayMs: 20 })
+    const { ask } = await start({ RELAY_SECCHECK_MIN_CHARS: '5', RELAY_SECCHECK_HOLD_MS: '50' })
+    const res = await ask('讲一段话')
+    expect(errorFrame(res.text)).toMatchObject({ code: 'content_blocked' })
+    // Withdrawn text would still have been on the wire: none of it may be in the body at all.
+    expect(res.text).not.toContain('违禁词')
+    expect(res.text).not.toContain('更多的文字')
+    expect(streamedText(res.text)).toContain('第一段话')
+  })
+
+  it('WeChat down after the input check, fail closed: not one character of the answer, seccheck_unavailable', async () => {
+    up.setBehaviour({ body: sseBody(['一段', '完整的', '回答。']), slowHeadersMs: 300, chunkSize: 512 })
+    const { ask } = await start()
+    const pending = ask('你好')
+    const until = Date.now() + 5000
+    while (wx.counters.msgSecCheck < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
+    wx.knobs.down = true
+    const res = await pending
+    expect(res.status).toBe(200)
+    expect(streamedText(res.text)).toBe('')
+    expect(errorFrame(res.text)).toMatchObject({ code: 'seccheck_unavailable' })
+    expect(res.text).not.toContain('[DONE]')
+  })
+
+  it('past RELAY_SECCHECK_CALLS_PER_MIN the answer is refused like an outage, without calling WeChat', async () => {
+    // A still clock: the minute cannot roll over mid-test.
+    const clock = Date.UTC(2026, 10, 25, 4, 0, 10)
+    const { ask } = await start({ RELAY_SECCHECK_CALLS_PER_MIN: '1' }, () => clock)
+    // The input check spends the budget: the answer's first segment is not checked, so not shown.
+    const first = await ask('第一条')
+    expect(streamedText(first.text)).toBe('')
+    expect(errorFrame(first.text)).toMatchObject({ code: 'seccheck_unavailable' })
+    const second = await ask('第二条')
+    expect([second.status, second.json.error?.code]).toEqual([503, 'seccheck_unavailable'])
+    expect(wx.counters.msgSecCheck).toBe(1)
   })
 
   it('refreshes the access_token once on 40001 and carries on', async () => {

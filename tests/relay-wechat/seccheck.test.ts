@@ -1,13 +1,16 @@
+import { createOutputGate } from '../../relay/src/chat/output-gate'
 import { RelayError } from '../../relay/src/errors'
+import { createMemoryQuotaStore } from '../../relay/src/limits'
 import { createLogger } from '../../relay/src/log'
-import { createSecChecker, SEGMENT_CHARS, segments } from '../../relay/src/wechat/seccheck'
+import { type BudgetLimits, createCallBudget } from '../../relay/src/wechat/call-budget'
+import { createSecChecker, holdScale, SEGMENT_CHARS, segments } from '../../relay/src/wechat/seccheck'
 import { createWechatApi } from '../../relay/src/wechat/wechat-api'
 import { startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
 
 describe('content security checker', () => {
   let wx: WechatEmulator
   let lines: string[]
-  const checker = (fail: 'open' | 'closed') => {
+  const checker = (fail: 'open' | 'closed', limits: BudgetLimits = { perMinute: 0, perDay: 0 }) => {
     const api = createWechatApi({
       base: wx.url,
       appid: wx.appid,
@@ -15,10 +18,16 @@ describe('content security checker', () => {
       tokenless: false,
       timeoutMs: 2000,
     })
+    const budget = createCallBudget(createMemoryQuotaStore(), limits, (l) => lines.push(l))
     return createSecChecker(
       api,
       fail,
       createLogger([wx.secret], (l) => lines.push(l)),
+      budget,
+      {
+        minChars: 80,
+        holdMs: 1000,
+      },
     )
   }
 
@@ -46,24 +55,54 @@ describe('content security checker', () => {
     })
   })
 
-  it('checks output when each segment fills and the rest at the end, overlapping the boundary', async () => {
-    const guard = checker('closed').outputGuard('o-a')
-    const piece = '好'.repeat(100)
-    for (let i = 0; i < 30; i++) await guard.push(piece) // 3,000 chars: one full segment
-    expect(wx.checked).toHaveLength(1)
-    expect(wx.checked[0]!.content).toHaveLength(SEGMENT_CHARS)
-    await guard.finish()
-    expect(wx.checked).toHaveLength(2)
-    expect(wx.checked.every((c) => c.content.length <= SEGMENT_CHARS)).toBe(true)
-    // The tail repeats the end of the first segment so nothing split by the boundary escapes.
-    expect(wx.checked[1]!.content.length).toBe(3000 - SEGMENT_CHARS + 100)
+  it('judges answer text with the output message, under the configured hold', async () => {
+    const check = checker('closed').outputCheck('o-a')
+    expect(check).toMatchObject({ maxChars: SEGMENT_CHARS, minChars: 80, holdMs: 1000 })
+    await expect(check.check('一段干净的回答')).resolves.toBeUndefined()
+    await expect(check.check('一段违禁的回答')).rejects.toMatchObject({
+      code: 'content_blocked',
+      message: '回答内容未通过安全检查，已停止生成',
+    })
+    expect(wx.checked.map((c) => c.openid)).toEqual(['o-a', 'o-a'])
   })
 
-  it('finds a risky word that straddles a segment boundary', async () => {
-    const guard = checker('closed').outputGuard('o-a')
-    await guard.push('好'.repeat(SEGMENT_CHARS - 1))
-    const pushed = guard.push('违禁后面')
-    await expect(pushed.then(() => guard.finish())).rejects.toMatchObject({ code: 'content_blocked' })
+  it('finds a risky word that straddles a segment boundary (each call carries the text before it)', async () => {
+    const failures: unknown[] = []
+    const gate = createOutputGate(
+      checker('closed').outputCheck('o-a'),
+      () => undefined,
+      (e) => failures.push(e),
+    )
+    gate.push(Buffer.from('a'), '好')
+    gate.push(Buffer.from('b'), `${'好'.repeat(120)}违`)
+    await gate.settled().catch(() => undefined)
+    gate.push(Buffer.from('c'), '禁后面的话。')
+    await expect(gate.settled()).rejects.toMatchObject({ code: 'content_blocked' })
+    expect(failures).toHaveLength(1)
+    expect(wx.checked.every((c) => c.content.length <= SEGMENT_CHARS)).toBe(true)
+  })
+
+  it('past the call budget: closed refuses without calling WeChat, open lets the text through and logs', async () => {
+    const closed = checker('closed', { perMinute: 2, perDay: 0 }).outputCheck('o-a')
+    await closed.check('一')
+    await closed.check('二')
+    await expect(closed.check('三')).rejects.toMatchObject({ status: 503, code: 'seccheck_unavailable' })
+    expect(wx.counters.msgSecCheck).toBe(2)
+    const open = checker('open', { perMinute: 0, perDay: 1 }).outputCheck('o-a')
+    await open.check('一')
+    await expect(open.check('违禁')).resolves.toBeUndefined()
+    expect(wx.counters.msgSecCheck).toBe(3)
+    expect(lines.some((l) => l.includes('call budget spent') && l.includes('RELAY_SECCHECK_FAIL=open'))).toBe(
+      true,
+    )
+  })
+
+  it('holds longer as the minute budget runs out', async () => {
+    expect([0, 0.5, 0.75, 1, 2].map(holdScale)).toEqual([1, 1, 2.5, 4, 4])
+    const check = checker('closed', { perMinute: 4, perDay: 0 }).outputCheck('o-a')
+    expect(check.holdScale?.()).toBe(1)
+    for (const text of ['一', '二', '三']) await check.check(text)
+    expect(check.holdScale?.()).toBe(2.5)
   })
 
   it('fail closed: WeChat down → 503 seccheck_unavailable; fail open: passes and logs', async () => {

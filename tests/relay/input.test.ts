@@ -89,7 +89,7 @@ describe('request validation', () => {
     await expectError(await chat(relay.url, huge, auth), 413, 'request_too_large')
     const chunked = await request(`${relay.url}/v1/chat/completions`, {
       method: 'POST',
-      headers: { ...auth, 'Transfer-Encoding': 'chunked' },
+      headers: { ...auth, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
       body: JSON.stringify(huge),
     })
     expect(chunked.status).toBe(413)

@@ -58,3 +58,38 @@ describe('the upstream key and client tokens never leak', () => {
     }
   })
 })
+
+describe('every path that forwards upstream text redacts the key', () => {
+  const auth = { Authorization: `Bearer ${TOKEN}` }
+  const frame = (delta: object) =>
+    `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`
+  const echo = `Incorrect API key provided: ${KEY}`
+
+  it.each([
+    ['a 200 event stream whose body is a JSON error', { body: JSON.stringify({ error: { message: echo } }) }],
+    [
+      'an in-band error event after some answer',
+      { body: `${frame({ content: '你好' })}data: ${JSON.stringify({ error: { message: echo } })}\n\n` },
+    ],
+    [
+      'answer text that carries the key, split across reads',
+      { body: `${frame({ content: `key: ${KEY} end` })}data: [DONE]\n\n`, chunkSize: 7, delayMs: 2 },
+    ],
+  ])('%s', async (_name, behaviour) => {
+    emu.setBehaviour(behaviour)
+    const res = await chat(relay.url, userMessage('hi'), auth)
+    expect(res.status).toBe(200)
+    expect(res.text).not.toContain(KEY)
+    // Not even the larger part of it: a prefix of the key must not slip out ahead of the rest.
+    expect(res.text).not.toContain(KEY.slice(0, 12))
+    expect(res.text).toContain('[redacted]')
+  })
+
+  it('a stream: false answer that carries the key', async () => {
+    emu.setBehaviour({ body: `${frame({ content: `key: ${KEY}` })}data: [DONE]\n\n` })
+    const res = await chat(relay.url, userMessage('hi', { stream: false }), auth)
+    expect(res.status).toBe(200)
+    expect(res.text).not.toContain(KEY)
+    expect(JSON.parse(res.text).choices[0].message.content).toBe('key: [redacted]')
+  })
+})

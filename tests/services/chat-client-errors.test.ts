@@ -65,6 +65,18 @@ describe('startChatRequest: refused requests become one readable error', () => {
     })
   })
 
+  test.each([
+    [400, 'vision_not_supported', '不支持图片'],
+    [400, 'upload_not_found', '图片已过期'],
+    [408, 'request_timeout', '请求发送太慢'],
+    [404, 'generation_not_found', '回答已过期'],
+  ])('HTTP %i %s keeps its code and reads in Chinese', async (status, code, message) => {
+    const { updates } = await runRequest({ status, body: relayError('English detail', code) })
+    const end = terminal(updates)
+    expect(end).toMatchObject({ type: 'error', code, status })
+    if (end.type === 'error') expect(end.message).toContain(message)
+  })
+
   test('401 stays unauthorized even with a specific relay code (login retries on it)', async () => {
     const { updates } = await runRequest({ status: 401, body: relayError('bad token', 'token_expired') })
     expect(terminal(updates)).toMatchObject({ code: 'unauthorized', status: 401 })

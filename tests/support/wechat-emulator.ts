@@ -15,6 +15,8 @@ export interface WechatEmulatorKnobs {
   rateLimitLogin: boolean
   /** Seconds reported in stable_token's `expires_in`. */
   tokenTtlS: number
+  /** msg_sec_check answers after this long (WeChat's own round trip). */
+  checkDelayMs: number
 }
 
 /** How often each endpoint was called, for asserting caching and retries. */
@@ -76,6 +78,7 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     reviewWords: [],
     rateLimitLogin: false,
     tokenTtlS: 7200,
+    checkDelayMs: 0,
   }
   const counters: WechatCounters = {
     jscode2session: 0,
@@ -151,6 +154,7 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     }
     if ([...content].length > 2500)
       return send(res, 200, { errcode: 47001, errmsg: `content too long, ${rid()}` })
+    if (knobs.checkDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, knobs.checkDelayMs))
     checked.push({ content, openid })
     const risky = knobs.riskyWords.some((w) => content.includes(w))
     const review = knobs.reviewWords.some((w) => content.includes(w))

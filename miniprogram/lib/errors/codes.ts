@@ -39,6 +39,7 @@ const TABLE = {
   insufficient_quota: ['上游模型额度不足，请联系服务提供者', 'failure'],
   model_not_found: ['模型不可用，请在设置中换一个模型', 'failure'],
   context_length_exceeded: ['对话太长，超出了模型能读的长度，请新建对话或减少历史消息', 'failure'],
+  request_timeout: ['请求发送太慢，已被中转服务断开，请检查网络后重试', 'failure'],
   // The relay's error frames after the stream started: the answer is cut, not refused.
   upstream_timeout: ['上游模型长时间没有响应，回答中断', 'interruption'],
   upstream_disconnected: ['与上游模型的连接中断，回答不完整', 'interruption'],

@@ -20,6 +20,10 @@ export const PASS_THROUGH_CODES: readonly string[] = [
   'model_not_found',
   'context_length_exceeded',
   'seccheck_unavailable',
+  'generation_not_found',
+  'upload_not_found',
+  'vision_not_supported',
+  'request_timeout',
 ]
 
 function clip(text: string, max = 120): string {

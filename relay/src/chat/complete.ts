@@ -1,23 +1,45 @@
+import { readChunk } from '../../../miniprogram/lib/openai'
 import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
-import type { RelayContext } from '../hooks'
+import type { OutputCheck, RelayContext } from '../hooks'
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json'
+import { redact } from '../redact'
 import { tryUpstreams } from '../upstream/attempts'
 import type { UpstreamRequest } from '../upstream/client'
 import { upstreamError } from '../upstream/errors'
 import { readText } from '../upstream/read-body'
+import { checkWhole } from './check-text'
+import { toolCallsText } from './tool-call-text'
 
 const BODY_LIMIT = 16 * 1024 * 1024
 
-interface Completion {
-  choices?: Array<{ message?: { content?: unknown } }>
-  usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number }
+function badAnswer(): RelayError {
+  return new RelayError(502, 'upstream_bad_response', 'Upstream answered with invalid JSON')
+}
+
+/** The upstream's JSON answer; too deep a nesting is refused like invalid JSON (the relay re-serialises it). */
+function parseAnswer(text: string): Record<string, unknown> {
+  if (nestsDeeperThan(Buffer.from(text), MAX_JSON_DEPTH)) throw badAnswer()
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw badAnswer()
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badAnswer()
+  return body as Record<string, unknown>
 }
 
 /**
- * `stream: false` through the upstream: the JSON answer is proxied as is,
- * after the output and usage hooks have seen it. Same retry rule as streams.
+ * `stream: false` through the upstream: the JSON answer is proxied as is (the relay's secrets
+ * redacted), after its text passed the content check and the output and usage hooks have seen it.
+ * Same retry rule as streams.
  */
-export async function completeUpstream(ctx: RelayContext, deps: RelayDeps): Promise<unknown> {
+export async function completeUpstream(
+  ctx: RelayContext,
+  check: OutputCheck | null,
+  deps: RelayDeps,
+): Promise<unknown> {
   const { config, hooks, log, secrets } = deps
   const request: UpstreamRequest = {
     method: 'POST',
@@ -27,28 +49,24 @@ export async function completeUpstream(ctx: RelayContext, deps: RelayDeps): Prom
   }
   return tryUpstreams(ctx, config, log, async (upstream, attempt) => {
     const res = await deps.upstream.send(upstream, request, attempt)
-    const text = await readText(res, BODY_LIMIT)
+    const text = redact(await readText(res, BODY_LIMIT), secrets)
     const status = res.status
     const retryAfter = res.headers['retry-after']
     if (status < 200 || status >= 300) {
       throw upstreamError(status, text, secrets, typeof retryAfter === 'string' ? retryAfter : undefined)
     }
-    let body: Completion & { error?: unknown }
-    try {
-      body = JSON.parse(text)
-    } catch {
-      throw new RelayError(502, 'upstream_bad_response', 'Upstream answered with invalid JSON')
-    }
-    if (body.error) throw upstreamError(502, text, secrets)
-    const content = body.choices?.[0]?.message?.content
-    if (typeof content === 'string') await hooks?.onOutputText?.(ctx, content)
+    const body = parseAnswer(text)
+    const fields = readChunk(body)
+    if (fields.error) throw upstreamError(502, text, secrets)
+    await checkWhole(check, fields.reasoning + fields.content + toolCallsText(body))
+    if (fields.content) await hooks?.onOutputText?.(ctx, fields.content)
     await hooks?.onOutputEnd?.(ctx)
-    const u = body.usage
-    if (u && typeof u.total_tokens === 'number') {
+    const u = fields.usage
+    if (u) {
       await hooks?.onUsage?.(ctx, {
-        prompt_tokens: u.prompt_tokens ?? 0,
-        completion_tokens: u.completion_tokens ?? 0,
-        total_tokens: u.total_tokens,
+        prompt_tokens: u.promptTokens,
+        completion_tokens: u.completionTokens,
+        total_tokens: u.totalTokens,
       })
     }
     return body

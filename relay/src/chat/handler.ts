@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { completeDemo, DEMO_MODEL, streamDemo } from '../demo'
 import type { RelayDeps } from '../deps'
+import { RelayError } from '../errors'
 import type { RelayContext } from '../hooks'
 import { sendError, sendJson } from '../http/respond'
+import { failureFields } from '../log'
 import { admit } from './admit'
 import { completeUpstream } from './complete'
 import { createContext } from './context'
@@ -27,6 +29,8 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
     await hooks?.beforeUpstream?.(ctx)
     await answer(ctx, res, writer, deps, demo)
   } catch (error) {
+    if (!(error instanceof RelayError))
+      log.error('chat failed', { requestId: ctx.requestId, ...failureFields(error) })
     if (ctx.abort.aborted) return
     if (writer.committed) writer.fail(error)
     else sendError(res, error)
@@ -45,12 +49,18 @@ async function answer(
   demo: boolean,
 ): Promise<void> {
   const { config, hooks } = deps
+  // Asked once the request is admitted and `beforeUpstream` knows who is calling.
+  const check = hooks?.outputCheck?.(ctx) ?? null
   if (!ctx.stream) {
-    sendJson(res, 200, demo ? await completeDemo(ctx, hooks) : await completeUpstream(ctx, deps))
+    sendJson(
+      res,
+      200,
+      demo ? await completeDemo(ctx, hooks, check) : await completeUpstream(ctx, check, deps),
+    )
   } else if (demo) {
     writer.commit('ok')
-    await streamDemo(ctx, writer, config.demoDelayMs, hooks)
+    await streamDemo(ctx, writer, config.demoDelayMs, hooks, check)
   } else {
-    await streamUpstream(ctx, res, writer, deps)
+    await streamUpstream(ctx, writer, check, deps)
   }
 }

@@ -1,15 +1,24 @@
 import { type ChatUpdate, createChatDecoder } from '../../../miniprogram/lib/stream'
 import { RelayError } from '../errors'
-import type { RelayContext, RelayHooks } from '../hooks'
+import type { OutputCheck, RelayContext, RelayHooks } from '../hooks'
 import type { UpstreamResponse } from '../upstream/response'
+import { createAnswerOutput } from './answer-output'
 import { createCompletionScan } from './completion-scan'
 import { createOutputWatcher } from './output-watcher'
-import { looksLikeSse, malformed } from './sse-start'
+import { createEventSplitter } from './sse-events'
+import { createStartCheck } from './sse-start'
 import type { SseWriter } from './sse-writer'
+import { eventToolCallsText } from './tool-call-text'
 
 /** Options of one pass-through. */
 export interface PipeOptions {
   hooks: RelayHooks | undefined
+  /** Content security for this answer (`hooks.outputCheck`), or null. */
+  check: OutputCheck | null
+  /** What no forwarded byte may contain. */
+  secrets: readonly string[]
+  /** Tools are allowed: their call arguments are checked with the text. */
+  tools: boolean
   /** Cancels the upstream request (on error frames and hook refusals). */
   abortUpstream(): void
 }
@@ -19,12 +28,13 @@ function disconnected(): RelayError {
 }
 
 /**
- * Forwards an upstream SSE body to the client byte for byte, chunk by chunk,
- * while a shared chat decoder watches the same bytes for answer text, usage,
- * the end of the answer and in-band errors. The stream ends with the
- * upstream's own `[DONE]`, or with an error frame — never a made-up `[DONE]`.
- * A silent upstream is the upstream client's body timeout; while the upstream
- * is paused (a slow client, a held final chunk) that timeout waits too.
+ * Forwards an upstream SSE body to the client chunk by chunk, while a shared chat decoder watches
+ * the same bytes for answer text, usage, the end of the answer and in-band errors. With a content
+ * check the body is cut into whole events and held per segment until its text passed
+ * (./answer-output.ts); without one, bytes go out as they arrive. The stream ends with the
+ * upstream's own `[DONE]`, or with an error frame — never a made-up `[DONE]`. A silent upstream is
+ * the upstream client's body timeout; while the upstream is paused (a slow client, a held final
+ * chunk, a full gate) that timeout waits too.
  */
 export function pipeUpstream(
   upstream: UpstreamResponse,
@@ -34,38 +44,44 @@ export function pipeUpstream(
 ): Promise<void> {
   return new Promise((resolve) => {
     let finished = false
-    let checkedStart = false
     let inBandError = false
     let complete = false
     let ending = false
+    let paused = false
+    /** The text the event being decoded shows (whole-event mode). */
+    let eventText = ''
     /** Settles once a held-back final chunk has been forwarded (or refused). */
     let held: Promise<void> = Promise.resolve()
     const finish = (error?: unknown): void => {
       if (finished) return
       finished = true
       if (error !== undefined) {
+        output.close()
         writer.fail(error)
         options.abortUpstream()
         resolve()
         return
       }
-      watcher.drain().then(
+      Promise.all([watcher.drain(), output.settled()]).then(
         () => {
           writer.end()
           resolve()
         },
-        (hookError) => {
-          writer.fail(hookError)
+        (refusal) => {
+          output.close()
+          writer.fail(refusal)
           resolve()
         },
       )
     }
     const watcher = createOutputWatcher(ctx, options.hooks, (error) => finish(error))
+    const output = createAnswerOutput(writer, options.check, options.secrets, (error) => finish(error))
     const onUpdate = (update: ChatUpdate): void => {
       if (update.type === 'delta') {
         // Reasoning is shown to the user too, so it goes through the same output checks.
         if (update.reasoning) watcher.text(update.reasoning)
         if (update.content) watcher.text(update.content)
+        eventText += (update.reasoning ?? '') + (update.content ?? '')
       } else if (update.type === 'done') {
         complete = true
         const u = update.usage
@@ -82,35 +98,53 @@ export function pipeUpstream(
     }
     const hooks = options.hooks
     // Without hooks that read the answer, only the end and in-band errors matter: most events skip decoding.
-    const needsText = Boolean(hooks?.onOutputText || hooks?.onUsage || hooks?.onOutputEnd)
+    const needsText = Boolean(
+      hooks?.onOutputText || hooks?.onUsage || hooks?.onOutputEnd || output.wholeEvents,
+    )
     const decoder = needsText
       ? createChatDecoder(onUpdate)
       : createCompletionScan(() => createChatDecoder(onUpdate))
+    const splitter = output.wholeEvents ? createEventSplitter() : null
 
-    /** Writes a chunk; false when the client pushed back and the upstream is paused until it drains. */
-    const forward = (chunk: Buffer): boolean => {
-      if (writer.write(chunk)) return true
-      // A slow client: stop reading so the upstream's bytes wait in its socket, not in our memory.
-      upstream.pause()
-      writer.onceDrained(() => {
-        if (!finished) upstream.resume()
-      })
+    /** Passes bytes on; when the client or the gate pushes back, the upstream waits in its socket. */
+    const forward = (bytes: Buffer, text: string): boolean => {
+      if (output.push(bytes, text)) return true
+      if (!paused) {
+        paused = true
+        upstream.pause()
+        output.onRoom(() => {
+          paused = false
+          if (!finished) upstream.resume()
+        })
+      }
       return false
     }
-    const holdFinalChunk = (chunk: Buffer): void => {
+    const holdFinal = (bytes: Buffer): void => {
       upstream.pause()
       held = watcher
         .drain()
         .then(() => hooks?.onOutputEnd?.(ctx))
         .then(
           () => {
-            // Resuming delivers what waited at once, so the held chunk goes out first.
-            if (!finished && forward(chunk)) upstream.resume()
+            // Resuming delivers what waited at once, so the held bytes go out first.
+            if (!finished && forward(bytes, '')) upstream.resume()
           },
           (error) => finish(error),
         )
     }
+    /** Decodes `bytes` and passes them on, or holds them when they complete the answer and `onOutputEnd` must run first. */
+    const take = (bytes: Buffer): void => {
+      const wasComplete = complete
+      eventText = ''
+      // Decoded before it is written, so the chunk that completes the answer can be held back.
+      decoder.push(bytes)
+      if (options.tools && splitter) eventText += eventToolCallsText(bytes)
+      if (!wasComplete && complete && hooks?.onOutputEnd) holdFinal(bytes)
+      else forward(bytes, eventText)
+    }
     const end = async (): Promise<void> => {
+      if (start.end()) return
+      for (const event of splitter?.end() ?? []) take(event)
       await held
       if (finished) return
       const wasComplete = complete
@@ -133,19 +167,13 @@ export function pipeUpstream(
       }
       finish()
     }
+    const start = createStartCheck(options.secrets, (error) => finish(error))
     upstream.read({
       data(chunk) {
-        if (finished) return
-        if (!checkedStart) {
-          const sse = looksLikeSse(chunk)
-          if (sse === false) return finish(malformed(chunk))
-          checkedStart = sse === true
-        }
-        const wasComplete = complete
-        // Decoded before it is written, so the chunk that completes the answer can be held back.
-        decoder.push(chunk)
-        if (!wasComplete && complete && hooks?.onOutputEnd) holdFinalChunk(chunk)
-        else forward(chunk)
+        if (finished || !start.take(chunk)) return
+        if (!splitter) return take(chunk)
+        // Nothing after the end of the answer has a meaning; held text must not slip out after it.
+        for (const event of splitter.push(chunk)) if (!complete && !finished) take(event)
       },
       end() {
         void end()

@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http'
 import type { Socket } from 'node:net'
 import { errorBody } from '../errors'
+import { requestInfo } from '../http/request-info'
+import { dropIfUnread } from '../http/write-deadline'
 import { carve } from './slab'
 
 const LF = 0x0a
@@ -43,6 +45,8 @@ export class SseWriter {
   private socket: Socket | null = null
   /** Whether the body is chunked (HTTP/1.1) or plain bytes until close (HTTP/1.0). */
   private chunked = false
+  /** Calls off the pending drop of a client that stopped reading; null while its socket takes writes. */
+  private unread: (() => void) | null = null
 
   constructor(
     private readonly res: ServerResponse,
@@ -51,7 +55,8 @@ export class SseWriter {
 
   /** Sends 200 + SSE headers now; `comment` (e.g. `ok`) gives proxies and the client a first byte. */
   commit(comment?: string): void {
-    if (this.committed) return
+    // A response already answered (an error sent in the meantime) is not answered twice.
+    if (this.committed || this.res.headersSent || this.res.writableEnded) return
     this.committed = true
     this.res.writeHead(200, SSE_HEADERS)
     this.res.socket?.setNoDelay(true)
@@ -153,6 +158,12 @@ export class SseWriter {
 
   /** Writes bytes of the body: through ServerResponse until the headers are out, then to the socket. */
   private send(bytes: Buffer): boolean {
+    const ok = this.sendNow(bytes)
+    if (!ok) this.watchUnread()
+    return ok
+  }
+
+  private sendNow(bytes: Buffer): boolean {
     const socket = this.socket
     if (!socket) {
       const ok = this.res.write(bytes)
@@ -171,6 +182,17 @@ export class SseWriter {
     frame[frame.length - 2] = CR
     frame[frame.length - 1] = LF
     return socket.write(frame)
+  }
+
+  /** A client whose socket stays full for RELAY_WRITE_TIMEOUT_MS is dropped (its upstream is then aborted). */
+  private watchUnread(): void {
+    if (this.unread) return
+    this.unread = dropIfUnread(this.res, requestInfo(this.res.req).writeTimeoutMs)
+    const drained = (): void => {
+      this.unread = null
+    }
+    if (this.socket) this.socket.once('drain', drained)
+    else this.res.once('drain', drained)
   }
 
   /** Switches to direct socket writes (see `socket`); the order of bytes is kept by the socket's own queue. */

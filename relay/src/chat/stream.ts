@@ -1,13 +1,12 @@
-import type { ServerResponse } from 'node:http'
 import type { RelayDeps } from '../deps'
-import type { RelayContext } from '../hooks'
-import { sendError } from '../http/respond'
+import type { OutputCheck, RelayContext } from '../hooks'
 import { tryUpstreams } from '../upstream/attempts'
 import type { UpstreamRequest } from '../upstream/client'
-import { UpstreamError, upstreamError } from '../upstream/errors'
+import { upstreamError } from '../upstream/errors'
 import { readText } from '../upstream/read-body'
 import type { UpstreamResponse } from '../upstream/response'
 import { pipeUpstream } from './pipe'
+import { notAnEventStream } from './sse-start'
 import type { SseWriter } from './sse-writer'
 
 const ERROR_BODY_LIMIT = 64 * 1024
@@ -22,11 +21,19 @@ export async function checkResponse(res: UpstreamResponse, secrets: readonly str
   }
   const type = String(res.headers['content-type'] ?? '')
   if (!type.includes('text/event-stream')) {
-    const text = await readText(res, ERROR_BODY_LIMIT)
-    const error = upstreamError(502, text, secrets)
-    // A 200 carrying a JSON error (some gateways do this) is the upstream's answer: not retried.
-    if (error.code !== 'upstream_error') throw new UpstreamError(200, 502, error.code, error.message)
-    throw new UpstreamError(200, 502, 'upstream_bad_response', 'Upstream did not answer with an event stream')
+    // A 200 carrying a JSON error (some gateways do this) is the upstream's answer.
+    throw notAnEventStream(await readText(res, ERROR_BODY_LIMIT), secrets)
+  }
+}
+
+/** The upstream request of a streamed answer; usage is always asked for (quotas and logs count it). */
+function streamRequest(ctx: RelayContext): UpstreamRequest {
+  const streamOptions = { ...((ctx.body.stream_options as object | undefined) ?? {}), include_usage: true }
+  return {
+    method: 'POST',
+    path: '/chat/completions',
+    accept: 'text/event-stream',
+    body: Buffer.from(JSON.stringify({ ...ctx.body, stream: true, stream_options: streamOptions })),
   }
 }
 
@@ -34,23 +41,20 @@ export async function checkResponse(res: UpstreamResponse, secrets: readonly str
  * `stream: true` through the upstream. Waits up to `commitMs` for its headers
  * so early errors keep their real status; after that commits `200` with a
  * `: ok` comment. Retries (or fails over) once, only while no answer byte has
- * gone out, and only for connection errors, 429 and 5xx.
+ * gone out, and only for connection errors, 429 and 5xx. Failures are thrown
+ * for the handler to answer, after the commit timer is gone: no timer of a
+ * request outlives its error path.
  */
 export async function streamUpstream(
   ctx: RelayContext,
-  res: ServerResponse,
   writer: SseWriter,
+  check: OutputCheck | null,
   deps: RelayDeps,
 ): Promise<void> {
   const { config, log, secrets } = deps
+  // Built before the timer is armed: if building throws, there is nothing to clear.
+  const request = streamRequest(ctx)
   const commitTimer = setTimeout(() => writer.commit('ok'), config.commitMs)
-  const streamOptions = { ...((ctx.body.stream_options as object | undefined) ?? {}), include_usage: true }
-  const request: UpstreamRequest = {
-    method: 'POST',
-    path: '/chat/completions',
-    accept: 'text/event-stream',
-    body: Buffer.from(JSON.stringify({ ...ctx.body, stream: true, stream_options: streamOptions })),
-  }
   try {
     await tryUpstreams(
       ctx,
@@ -61,16 +65,17 @@ export async function streamUpstream(
         await checkResponse(upRes, secrets)
         clearTimeout(commitTimer)
         writer.commit()
-        await pipeUpstream(upRes, writer, ctx, { hooks: deps.hooks, abortUpstream: attempt.abort })
+        await pipeUpstream(upRes, writer, ctx, {
+          hooks: deps.hooks,
+          check,
+          secrets,
+          tools: config.allowTools,
+          abortUpstream: attempt.abort,
+        })
       },
       // Once an answer byte went out, another upstream would start the answer over.
       () => writer.forwarded === 0,
     )
-  } catch (error) {
-    if (ctx.abort.aborted) return
-    clearTimeout(commitTimer)
-    if (writer.committed) writer.fail(error)
-    else sendError(res, error)
   } finally {
     clearTimeout(commitTimer)
     writer.stopHeartbeat()

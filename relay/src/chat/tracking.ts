@@ -3,6 +3,7 @@ import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
 import type { RelayContext } from '../hooks'
 import { sendError } from '../http/respond'
+import { loggedUser } from '../logged-user'
 import type { SseWriter } from './sse-writer'
 
 /**
@@ -31,7 +32,7 @@ export function trackRequest(
     if (!res.writableFinished) ctx.abort.abort()
     deps.log.info('chat', {
       requestId: ctx.requestId,
-      user: ctx.user.userId,
+      user: loggedUser(ctx.user.userId, deps.config.hashSalt),
       model: ctx.body.model,
       demo,
       stream: ctx.stream,

@@ -1,91 +1,79 @@
 import type { RelayConfig } from '../config'
-import { RelayError } from '../errors'
 import type { ChatRequestBody } from '../hooks'
+import { bad, cappedCount, isRecord, numberIn, oneOf, stopSequences } from './validate-fields'
+import { readMessages } from './validate-messages'
+import { readTools } from './validate-tools'
 
-const ROLES = new Set(['system', 'user', 'assistant', 'tool'])
-
-function bad(code: string, message: string): RelayError {
-  return new RelayError(400, code, message)
+/** Drops `undefined` values, so absent fields stay absent upstream. */
+function defined(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined))
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function checkContent(content: unknown, index: number): void {
-  if (typeof content === 'string') return
-  if (Array.isArray(content)) {
-    for (const part of content) {
-      if (isRecord(part) && part.type === 'text' && typeof part.text === 'string') continue
-      throw bad('invalid_messages', `messages[${index}].content parts must be {"type":"text","text":string}`)
-    }
-    return
-  }
-  throw bad('invalid_messages', `messages[${index}].content must be a string or an array of text parts`)
-}
-
-function checkMessages(messages: unknown): void {
-  if (!Array.isArray(messages) || messages.length === 0) {
-    throw bad('invalid_messages', 'messages must be a non-empty array')
-  }
-  messages.forEach((message, index) => {
-    if (!isRecord(message)) throw bad('invalid_messages', `messages[${index}] must be an object`)
-    if (typeof message.role !== 'string' || !ROLES.has(message.role)) {
-      throw bad('invalid_messages', `messages[${index}].role must be one of system, user, assistant, tool`)
-    }
-    checkContent(message.content, index)
-  })
-}
-
-function checkRange(body: Record<string, unknown>, field: string, min: number, max: number): void {
-  const value = body[field]
-  if (value === undefined || value === null) return
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw bad('invalid_parameter', `${field} must be a number between ${min} and ${max}`)
-  }
-}
-
-function capTokens(body: Record<string, unknown>, field: string, cap: number): void {
-  const value = body[field]
-  if (value === undefined || value === null) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw bad('invalid_parameter', `${field} must be a positive integer`)
-  }
-  // Capped rather than refused: the client cannot know the relay's budget.
-  if (value > cap) body[field] = cap
+function responseFormat(value: unknown): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined
+  if (isRecord(value) && ['text', 'json_object', 'json_schema'].includes(value.type as string)) return value
+  throw bad('invalid_parameter', 'response_format must be {"type":"text"|"json_object"|"json_schema",…}')
 }
 
 /**
- * Parses and checks a chat-completions body. Unknown fields pass through (the
- * upstream decides), the model defaults to the first allowed one, and
- * `max_tokens` is capped at the configured maximum.
+ * Checks a parsed chat-completions body, and builds the request the upstream gets from an
+ * allow-list of OpenAI fields: anything else (`n`, `service_tier`, `store`, `logit_bias`, …) stays
+ * with the relay, so a client cannot buy more than one answer, priority processing or storage.
+ * One choice per request (`n` is never forwarded; a request for more gets one). `max_tokens` is
+ * always sent, capped at RELAY_MAX_TOKENS (`max_completion_tokens` instead when the client used
+ * it): quotas reserve that much. Tools only with RELAY_ALLOW_TOOLS. The model defaults to the
+ * first allowed one.
  */
-export function validateChatBody(raw: Buffer, config: RelayConfig): ChatRequestBody {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(raw.toString('utf8'))
-  } catch {
-    throw bad('invalid_json', 'Request body is not valid JSON')
-  }
+export function validateChatBody(parsed: unknown, config: RelayConfig): ChatRequestBody {
   if (!isRecord(parsed)) throw bad('invalid_json', 'Request body must be a JSON object')
   const body = parsed
-  if (body.model === undefined || body.model === null || body.model === '') body.model = config.models[0]
-  if (body.model === undefined) throw bad('invalid_parameter', 'model is required')
-  if (typeof body.model !== 'string') throw bad('invalid_parameter', 'model must be a string')
+  let model = body.model
+  if (model === undefined || model === null || model === '') model = config.models[0]
+  if (model === undefined) throw bad('invalid_parameter', 'model is required')
+  if (typeof model !== 'string') throw bad('invalid_parameter', 'model must be a string')
   // An empty allow-list (upstream set, RELAY_MODELS unset) lets the upstream decide.
-  if (config.models.length > 0 && !config.models.includes(body.model)) {
-    throw bad('model_not_found', `The model "${body.model}" is not available on this relay`)
+  if (config.models.length > 0 && !config.models.includes(model)) {
+    throw bad('model_not_found', `The model "${model}" is not available on this relay`)
   }
-  checkMessages(body.messages)
+  const messages = readMessages(body.messages, config.allowTools)
   if (body.stream !== undefined && typeof body.stream !== 'boolean') {
     throw bad('invalid_parameter', 'stream must be a boolean')
   }
-  if (body.stream_options !== undefined && body.stream_options !== null && !isRecord(body.stream_options)) {
+  const streamOptions = body.stream_options
+  if (streamOptions !== undefined && streamOptions !== null && !isRecord(streamOptions)) {
     throw bad('invalid_parameter', 'stream_options must be an object')
   }
-  checkRange(body, 'temperature', 0, 2)
-  checkRange(body, 'top_p', 0, 1)
-  capTokens(body, 'max_tokens', config.maxTokensCap)
-  capTokens(body, 'max_completion_tokens', config.maxTokensCap)
-  return body as ChatRequestBody
+  cappedCount(body.n, 'n', 1)
+  if (body.user !== undefined && (typeof body.user !== 'string' || body.user.length > 256)) {
+    throw bad('invalid_parameter', 'user must be a string of at most 256 characters')
+  }
+  if (body.seed !== undefined && body.seed !== null && !Number.isSafeInteger(body.seed)) {
+    throw bad('invalid_parameter', 'seed must be an integer')
+  }
+  const maxTokens = cappedCount(body.max_tokens, 'max_tokens', config.maxTokensCap)
+  const maxCompletionTokens = cappedCount(
+    body.max_completion_tokens,
+    'max_completion_tokens',
+    config.maxTokensCap,
+  )
+  return defined({
+    model,
+    messages,
+    stream: body.stream,
+    stream_options: isRecord(streamOptions)
+      ? defined({ include_usage: streamOptions.include_usage === true || undefined })
+      : undefined,
+    temperature: numberIn(body.temperature, 'temperature', 0, 2),
+    top_p: numberIn(body.top_p, 'top_p', 0, 1),
+    presence_penalty: numberIn(body.presence_penalty, 'presence_penalty', -2, 2),
+    frequency_penalty: numberIn(body.frequency_penalty, 'frequency_penalty', -2, 2),
+    stop: stopSequences(body.stop),
+    seed: body.seed ?? undefined,
+    user: body.user,
+    response_format: responseFormat(body.response_format),
+    reasoning_effort: oneOf(body.reasoning_effort, 'reasoning_effort', ['minimal', 'low', 'medium', 'high']),
+    max_tokens: maxTokens ?? (maxCompletionTokens === undefined ? config.maxTokensCap : undefined),
+    max_completion_tokens: maxCompletionTokens,
+    ...readTools(body, config.allowTools),
+  }) as ChatRequestBody
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { createAnswerOutput } from '../chat/answer-output'
+import { checkWhole } from '../chat/check-text'
 import { createOutputWatcher } from '../chat/output-watcher'
 import type { SseWriter } from '../chat/sse-writer'
-import type { ChatRequestBody, RelayContext, RelayHooks, UsageInfo } from '../hooks'
+import type { ChatRequestBody, OutputCheck, RelayContext, RelayHooks, UsageInfo } from '../hooks'
 import { chooseAnswer } from './answers'
 import { createChunkFactory } from './chunks'
 import { countTokens, tokenize } from './tokens'
@@ -58,7 +60,8 @@ function completionId(): string {
 
 /**
  * Streams a canned answer token by token at `delayMs` per token, as OpenAI
- * chunks: reasoning first, then content, `finish_reason`, usage and `[DONE]`.
+ * chunks: reasoning first, then content, `finish_reason`, usage and `[DONE]`,
+ * through the same output stage as an upstream's answer (held for `check`).
  * Stops at once when `ctx.signal` aborts (the client left).
  */
 export async function streamDemo(
@@ -66,50 +69,65 @@ export async function streamDemo(
   writer: SseWriter,
   delayMs: number,
   hooks: RelayHooks | undefined,
+  check: OutputCheck | null,
 ): Promise<void> {
   const p = plan(ctx.body)
   const chunks = createChunkFactory(completionId(), DEMO_MODEL, Math.floor(Date.now() / 1000))
   let failed = false
-  const watcher = createOutputWatcher(ctx, hooks, (error) => {
+  const stop = (error: unknown): void => {
+    if (failed) return
     failed = true
+    output.close()
     writer.fail(error)
-  })
+  }
+  const watcher = createOutputWatcher(ctx, hooks, stop)
+  // The demo holds no secrets of the relay's: nothing to redact.
+  const output = createAnswerOutput(writer, check, [], stop)
+  const send = (frame: string, text = ''): void => {
+    output.push(Buffer.from(frame), text)
+  }
   const pace = async (): Promise<void> => {
     if (delayMs > 0) await sleep(delayMs, undefined, { signal: ctx.signal })
     else await new Promise((resolve) => setImmediate(resolve))
   }
   try {
-    writer.write(chunks.role())
-    for (const token of p.reasoning) {
-      await pace()
-      if (failed) return
-      writer.write(chunks.reasoning(token))
-      watcher.text(token)
+    send(chunks.role())
+    for (const [frame, tokens] of [
+      [chunks.reasoning, p.reasoning],
+      [chunks.content, p.content],
+    ] as const) {
+      for (const token of tokens) {
+        await pace()
+        if (failed) return
+        send(frame(token), token)
+        watcher.text(token)
+      }
     }
-    for (const token of p.content) {
-      await pace()
-      if (failed) return
-      writer.write(chunks.content(token))
-      watcher.text(token)
-    }
-    writer.write(chunks.finish(p.finishReason))
+    send(chunks.finish(p.finishReason))
     watcher.usage(p.usage)
     // The last text check must pass before the stream is declared complete.
     await watcher.drain()
     await hooks?.onOutputEnd?.(ctx)
-    writer.write(chunks.usage(p.usage))
-    writer.write(chunks.done())
+    send(chunks.usage(p.usage))
+    send(chunks.done())
+    await output.settled()
     writer.end()
   } catch (error) {
     if (ctx.signal.aborted || failed) return
-    writer.fail(error)
+    stop(error)
   }
 }
 
 /** The same answer as one `chat.completion` object (for `stream: false`). */
-export async function completeDemo(ctx: RelayContext, hooks: RelayHooks | undefined): Promise<unknown> {
+export async function completeDemo(
+  ctx: RelayContext,
+  hooks: RelayHooks | undefined,
+  check: OutputCheck | null,
+): Promise<unknown> {
   const p = plan(ctx.body)
   const content = p.content.join('')
+  const reasoning = p.reasoning.join('')
+  await checkWhole(check, reasoning + content)
   await hooks?.onOutputText?.(ctx, content)
   await hooks?.onOutputEnd?.(ctx)
   await hooks?.onUsage?.(ctx, p.usage)
@@ -121,7 +139,7 @@ export async function completeDemo(ctx: RelayContext, hooks: RelayHooks | undefi
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, reasoning_content: p.reasoning.join('') },
+        message: { role: 'assistant', content, reasoning_content: reasoning },
         finish_reason: p.finishReason,
       },
     ],

@@ -4,12 +4,14 @@ import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
 import type { RelayHooks } from '../hooks'
 import { createRateLimiter } from '../limits/rate-limit'
-import { createLogger, stdoutSink } from '../log'
+import { createLogger, failureFields, stdoutSink } from '../log'
 import { createMediaParts } from '../media/parts'
 import { createReviewParts } from '../review/parts'
 import { createUpstreamClient, timeoutsOf } from '../upstream/client'
+import { clientAddress } from './client-address'
 import { applyCors } from './cors'
 import { health } from './health'
+import { describeRequest } from './request-info'
 import { sendError } from './respond'
 import { findRoute } from './router'
 import { relayRoutes } from './routes'
@@ -60,8 +62,12 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
   }
   return {
     handle(req, res) {
+      const { id } = describeRequest(req, clientAddress(req, config.trustProxy), config)
+      res.setHeader('X-Request-Id', id)
       answer(req, res).catch((error: unknown) => {
-        if (!(error instanceof RelayError)) log.error('request failed', { error: (error as Error).message })
+        // A RelayError is an answer; anything else is a bug, and the id ties the log line to the 500.
+        if (!(error instanceof RelayError))
+          log.error('request failed', { requestId: id, ...failureFields(error) })
         sendError(res, error)
       })
     },

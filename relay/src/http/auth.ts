@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 import { RelayError } from '../errors'
 import type { RelayHooks, RelayUser } from '../hooks'
+import { requestInfo } from './request-info'
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest()
@@ -26,9 +27,9 @@ function tokenCache(tokens: readonly string[]): TokenCache {
   return cache
 }
 
-/** The address the request came from (the socket peer; proxies are not trusted here). */
+/** The client's address: the socket peer, or the forwarded address when the peer is a trusted proxy. */
 export function clientIp(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown'
+  return requestInfo(req).address
 }
 
 /** The bearer token of a request, if any. */

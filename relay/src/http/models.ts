@@ -6,7 +6,7 @@ import { fetchModelList } from '../upstream/models'
 export async function listModels(deps: RelayDeps): Promise<unknown> {
   const { config } = deps
   if (config.models.length === 0 && config.upstream) {
-    const fromUpstream = await fetchModelList(deps.upstream, config.upstream, 5000)
+    const fromUpstream = await fetchModelList(deps.upstream, config.upstream, 5000, deps.secrets)
     if (fromUpstream && typeof fromUpstream === 'object' && 'data' in fromUpstream) return fromUpstream
     return { object: 'list', data: [] }
   }

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { errorBody, errorStatus, RelayError } from '../errors'
+import { requestInfo } from './request-info'
+import { dropIfUnread } from './write-deadline'
 
 /** Sends a JSON body (never compressed, never cached). */
 export function sendJson(
@@ -16,6 +18,8 @@ export function sendJson(
     'Cache-Control': 'no-store',
   })
   res.end(text)
+  // A large answer to a client that does not read it would hold its socket (and the text) forever.
+  if ((res.socket?.writableLength ?? 0) > 0) dropIfUnread(res, requestInfo(res.req).writeTimeoutMs)
 }
 
 /** Sends `{"error":{…}}` with the error's status (500 and a generic message for non-RelayErrors). */

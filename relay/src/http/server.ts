@@ -1,7 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { RelayConfig } from '../config'
+import { CONNECTION_CHECK_MS, loadConfig, type RelayConfig } from '../config'
 import { createRelayApp, type RelayApp, type RelayOptions } from './app'
+import { isTrustedProxy } from './client-address'
+import { capConnections } from './connection-caps'
 
 /** A relay listening on a port. */
 export interface Relay {
@@ -12,12 +14,34 @@ export interface Relay {
   close(): Promise<void>
 }
 
-/** Serves `app` on `host:port` (port 0 = a free one) with the timeouts and backlog streams need. */
-export async function listen(app: RelayApp, host: string, port: number): Promise<Relay> {
-  const server = http.createServer(app.handle)
-  // Streams may sit idle between heartbeats; Node's default timeouts must not cut them.
-  server.requestTimeout = 0
-  server.headersTimeout = 30_000
+/** The server-side limits `listen` applies (RelayConfig has them all). */
+export type ServerLimits = Pick<
+  RelayConfig,
+  'headersTimeoutMs' | 'requestTimeoutMs' | 'maxConnections' | 'maxConnectionsPerAddress' | 'trustProxy'
+>
+
+/**
+ * Serves `app` on `host:port` (port 0 = a free one) with the backlog streams need, the request
+ * timeouts (checked every CONNECTION_CHECK_MS) and the connection caps.
+ */
+export async function listen(
+  app: RelayApp,
+  host: string,
+  port: number,
+  limits: ServerLimits = loadConfig({}),
+): Promise<Relay> {
+  const server = http.createServer({ connectionsCheckingInterval: CONNECTION_CHECK_MS }, app.handle)
+  // Receiving a request is bounded (headers, then headers and body; the body also has a timer of
+  // its own in readBody). The answer is not: a stream may run long and sit idle between heartbeats,
+  // and a client that stops reading it is dropped by the write deadline instead.
+  server.headersTimeout = limits.headersTimeoutMs
+  server.requestTimeout = limits.requestTimeoutMs
+  capConnections(server, {
+    max: limits.maxConnections,
+    perAddress: limits.maxConnectionsPerAddress,
+    // A trusted proxy's connections carry many clients: it has to cap them (nginx: limit_conn).
+    exempt: (address) => isTrustedProxy(limits.trustProxy, address),
+  })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     // Node's default backlog (511) overflows when a thousand clients connect within a second or
@@ -45,5 +69,5 @@ export async function listen(app: RelayApp, host: string, port: number): Promise
 
 /** Starts the relay on `config.host:config.port`: `createRelayApp` plus `listen`. */
 export function createRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
-  return listen(createRelayApp(config, options), config.host, config.port)
+  return listen(createRelayApp(config, options), config.host, config.port, config)
 }

@@ -1,4 +1,5 @@
 export { beijingTime, nextMinute, nextShanghaiMidnight, shanghaiDay } from './clock'
-export { createQuota, type Quota, type QuotaLimits } from './quota'
+export { createExpiringCounters, type ExpiringCounters } from './expiring-counters'
+export { createQuota, HOLD_LAPSE_MS, type Quota, type QuotaLimits, type QuotaTicket } from './quota'
 export { createRedisQuotaStore } from './redis-store'
-export { createMemoryQuotaStore, type QuotaStore } from './store'
+export { createMemoryQuotaStore, type QuotaStore, type Reservation } from './store'

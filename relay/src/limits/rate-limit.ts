@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis'
 import type { Logger } from '../log'
+import { createExpiringCounters } from './expiring-counters'
+import { MEMORY_MAX_KEYS } from './store'
 
 const WINDOW_MS = 60_000
 
@@ -21,25 +23,17 @@ function decision(count: number, limit: number, now: number): RateDecision {
   return { allowed: count <= limit, retryAfterS: Math.max(1, Math.ceil((windowEnd - now) / 1000)) }
 }
 
-/** In-process counters: right for one instance, wrong for several (use Redis then). */
+/** In-process counters (O(1) per request, bounded, expired in the background): right for one instance. */
 export function createMemoryLimiter(limit: number, now = Date.now): RateLimiter {
-  const counts = new Map<string, { window: number; count: number }>()
+  const counters = createExpiringCounters(MEMORY_MAX_KEYS, now)
   return {
     async hit(key) {
       const at = now()
       const window = Math.floor(at / WINDOW_MS)
-      let entry = counts.get(key)
-      if (!entry || entry.window !== window) {
-        // Old windows are dropped lazily, so the map holds at most one minute of clients.
-        if (counts.size > 10_000) for (const [k, v] of counts) if (v.window !== window) counts.delete(k)
-        entry = { window, count: 0 }
-        counts.set(key, entry)
-      }
-      entry.count += 1
-      return decision(entry.count, limit, at)
+      return decision(counters.add(`${key}:${window}`, 1, (window + 1) * WINDOW_MS), limit, at)
     },
     async close() {
-      counts.clear()
+      counters.close()
     },
   }
 }

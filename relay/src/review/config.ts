@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { type AppInfo, loadAppInfo, withVision } from './app-info'
 
 /** What WeChat review needs from the relay: service information, and where feedback goes. */
@@ -8,11 +7,6 @@ export interface ReviewConfig {
   feedbackFile: string
   /** Feedback posts per minute per caller (`RELAY_FEEDBACK_RATE_LIMIT`); 0 = unlimited. */
   feedbackRateLimit: number
-  /**
-   * Salt of the caller hashes kept with feedback (`RELAY_HASH_SALT`). Without it a random one per
-   * start: nothing can be traced back to a user, but two starts' hashes do not match either.
-   */
-  hashSalt: string
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -32,6 +26,5 @@ export function loadReviewConfig(
     appInfo: withVision(loadAppInfo(env, models), visionModels),
     feedbackFile: env.RELAY_FEEDBACK_FILE?.trim() || 'data/feedback.jsonl',
     feedbackRateLimit: whole(env, 'RELAY_FEEDBACK_RATE_LIMIT', 10),
-    hashSalt: env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex'),
   }
 }

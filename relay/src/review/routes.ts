@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { admit } from '../chat/admit'
 import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
-import { readBody } from '../http/body'
+import { readJsonBody } from '../http/json'
 import { sendJson } from '../http/respond'
 import { addRoute, type RouteTable } from '../http/router'
 import type { ReviewConfig } from './config'
@@ -12,26 +12,7 @@ import type { ReviewParts } from './parts'
 /** Feedback bodies are small: a note and at most one answer's text. */
 const FEEDBACK_MAX_BYTES = 128 * 1024
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const type = req.headers['content-type'] ?? ''
-  if (!/^application\/json\b/i.test(type)) {
-    throw new RelayError(415, 'unsupported_media_type', 'Content-Type must be application/json')
-  }
-  const body = await readBody(req, FEEDBACK_MAX_BYTES)
-  try {
-    return JSON.parse(body.toString('utf8'))
-  } catch {
-    throw new RelayError(400, 'invalid_json', 'Body is not valid JSON')
-  }
-}
-
-async function postFeedback(
-  req: IncomingMessage,
-  res: ServerResponse,
-  deps: RelayDeps,
-  review: ReviewConfig,
-  parts: ReviewParts,
-) {
+async function postFeedback(req: IncomingMessage, res: ServerResponse, deps: RelayDeps, parts: ReviewParts) {
   const user = await admit(req, deps)
   const decision = await parts.limiter?.hit(`fb:${user.userId}`)
   if (decision && !decision.allowed) {
@@ -39,7 +20,11 @@ async function postFeedback(
       'Retry-After': String(decision.retryAfterS),
     })
   }
-  const record = feedbackRecord(await readJson(req), hashCaller(user.userId, review.hashSalt), new Date())
+  const record = feedbackRecord(
+    await readJsonBody(req, res, FEEDBACK_MAX_BYTES),
+    hashCaller(user.userId, deps.config.hashSalt),
+    new Date(),
+  )
   await parts.feedback.add(record)
   deps.log.info('feedback', {
     id: record.id,
@@ -71,5 +56,5 @@ export function addReviewRoutes(
     })
     res.end(info)
   })
-  addRoute(table, 'POST /v1/feedback', (req, res) => postFeedback(req, res, deps, review, parts))
+  addRoute(table, 'POST /v1/feedback', (req, res) => postFeedback(req, res, deps, parts))
 }

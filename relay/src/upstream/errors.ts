@@ -1,5 +1,5 @@
 import { RelayError } from '../errors'
-import { redact } from '../log'
+import { redact } from '../redact'
 
 /** A failure to reach the upstream at all (refused, reset, DNS, TLS, proxy…): worth one retry. */
 export class UpstreamConnectionError extends Error {

@@ -1,4 +1,5 @@
 import type { UpstreamConfig } from '../config'
+import { redact } from '../redact'
 import { NEVER, type UpstreamClient } from './client'
 import { readText } from './read-body'
 
@@ -13,6 +14,7 @@ export async function fetchModelList(
   client: UpstreamClient,
   upstream: UpstreamConfig,
   timeoutMs: number,
+  secrets: readonly string[],
 ): Promise<unknown> {
   const timeouts = { headersMs: timeoutMs, bodyMs: timeoutMs }
   try {
@@ -21,7 +23,8 @@ export async function fetchModelList(
       { method: 'GET', path: '/models', accept: 'application/json', timeouts },
       NEVER,
     )
-    const text = await readText(response, LIST_LIMIT)
+    // Passed on to the client: the same redaction as every other piece of upstream text.
+    const text = redact(await readText(response, LIST_LIMIT), secrets)
     return response.status === 200 ? JSON.parse(text) : null
   } catch {
     return null

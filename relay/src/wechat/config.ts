@@ -1,5 +1,6 @@
 import type { QuotaLimits } from '../limits'
-import type { FailMode } from './seccheck'
+import type { BudgetLimits } from './call-budget'
+import type { FailMode, HoldSettings } from './seccheck'
 
 /** Settings of the WeChat layer (login, quotas, content security), read from the environment. */
 export interface WechatConfig {
@@ -11,13 +12,23 @@ export interface WechatConfig {
   /** `RELAY_SESSION_SECRET` (HMAC key of session tokens) and `RELAY_SESSION_TTL_S`. */
   sessionSecret: string
   sessionTtlS: number
-  /** `RELAY_TRUST_WX_HEADERS=1`: accept Cloud Hosting's `x-wx-openid` (only behind its gateway!). */
+  /**
+   * `RELAY_TRUST_WX_HEADERS=1`: accept Cloud Hosting's `x-wx-openid` as is. Only for a service that
+   * nothing reaches but `wx.cloud.callContainer` (no custom domain, no public access): through a
+   * custom domain a client sets the header itself. Off by default and in container.config.json.
+   */
   trustWxHeaders: boolean
+  /** `RELAY_LOGIN_RATE_LIMIT`: logins per minute per client address (0 = off). */
+  loginRateLimit: number
   /** `WX_CLOUD_OPENAPI=1`: Cloud Hosting open-API mode, no access_token on calls. */
   tokenless: boolean
   /** `RELAY_SECCHECK=1` and `RELAY_SECCHECK_FAIL`. */
   seccheck: boolean
   seccheckFail: FailMode
+  /** `RELAY_SECCHECK_CALLS_PER_MIN` / `_PER_DAY`: the relay's share of msg_sec_check's per-app limits. */
+  seccheckBudget: BudgetLimits
+  /** `RELAY_SECCHECK_MIN_CHARS` and `RELAY_SECCHECK_HOLD_MS`: how answer text is held for its check. */
+  seccheckHold: HoldSettings
   /** `RELAY_QUOTA_RPM` and `RELAY_QUOTA_TOKENS_PER_DAY` (0 = off). */
   quota: QuotaLimits
   /** `REDIS_URL`: share quota counters between relay instances. */
@@ -57,9 +68,19 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
     sessionSecret: env.RELAY_SESSION_SECRET ?? '',
     sessionTtlS: whole(env, 'RELAY_SESSION_TTL_S', 7 * 86_400),
     trustWxHeaders: flag(env.RELAY_TRUST_WX_HEADERS),
+    loginRateLimit: whole(env, 'RELAY_LOGIN_RATE_LIMIT', 10),
     tokenless,
     seccheck: flag(env.RELAY_SECCHECK),
     seccheckFail: env.RELAY_SECCHECK_FAIL === 'open' ? 'open' : 'closed',
+    // 90 % of WeChat's 4,000 a minute and 2,000,000 a day: room for clock skew and other callers of the app.
+    seccheckBudget: {
+      perMinute: whole(env, 'RELAY_SECCHECK_CALLS_PER_MIN', 3600),
+      perDay: whole(env, 'RELAY_SECCHECK_CALLS_PER_DAY', 1_800_000),
+    },
+    seccheckHold: {
+      minChars: whole(env, 'RELAY_SECCHECK_MIN_CHARS', 80),
+      holdMs: whole(env, 'RELAY_SECCHECK_HOLD_MS', 1000),
+    },
     quota: {
       requestsPerMinute: whole(env, 'RELAY_QUOTA_RPM', 0),
       completionTokensPerDay: whole(env, 'RELAY_QUOTA_TOKENS_PER_DAY', 0),

@@ -1,8 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { RelayError } from '../errors'
-import { readBody } from '../http/body'
+import { clientIp } from '../http/auth'
+import { readJsonBody } from '../http/json'
 import { sendJson } from '../http/respond'
+import type { RateLimiter } from '../limits/rate-limit'
 import type { Logger } from '../log'
+import { headerOpenid } from './header-openid'
 import type { SessionSigner } from './session'
 import { type WechatApi, WechatApiError } from './wechat-api'
 
@@ -12,27 +15,34 @@ export interface LoginDeps {
   signer: SessionSigner
   /** Take the openid from Cloud Hosting's `x-wx-openid` header instead of a code. */
   trustWxHeaders: boolean
+  /** Logins per minute per client address (RELAY_LOGIN_RATE_LIMIT); null = unlimited. */
+  limiter: RateLimiter | null
   log: Logger
 }
 
-function trustedOpenid(req: IncomingMessage): string | null {
-  const value = req.headers['x-wx-openid']
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
-}
+/** wx.login codes are short runs of letters and digits; anything else is not worth a call to WeChat. */
+const CODE = /^[A-Za-z0-9_-]{8,128}$/
 
-async function readCode(req: IncomingMessage): Promise<string> {
-  let body: unknown
-  try {
-    body = JSON.parse((await readBody(req, 4096)).toString('utf8'))
-  } catch (error) {
-    if (error instanceof RelayError) throw error
-    throw new RelayError(400, 'invalid_json', '请求体不是合法的 JSON')
-  }
+async function readCode(req: IncomingMessage, res: ServerResponse): Promise<string> {
+  const body = await readJsonBody(req, res, 4096)
   const code = (body as { code?: unknown } | null)?.code
-  if (typeof code !== 'string' || code === '' || code.length > 256) {
+  if (typeof code !== 'string' || !CODE.test(code)) {
     throw new RelayError(400, 'invalid_request', '缺少 wx.login 返回的 code')
   }
   return code
+}
+
+/**
+ * Counts a login against its client address first: every code costs a jscode2session call, and
+ * WeChat limits those per app, so random codes from one address could get every user's login refused.
+ */
+async function limitLogins(req: IncomingMessage, limiter: RateLimiter | null): Promise<void> {
+  const decision = await limiter?.hit(`login:${clientIp(req)}`)
+  if (decision && !decision.allowed) {
+    throw new RelayError(429, 'rate_limited', '登录过于频繁，请稍后再试', {
+      'Retry-After': String(decision.retryAfterS),
+    })
+  }
 }
 
 function mapFailure(error: unknown, log: Logger): RelayError {
@@ -54,10 +64,11 @@ function mapFailure(error: unknown, log: Logger): RelayError {
  */
 export function createLoginRoute(deps: LoginDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const fromHeader = deps.trustWxHeaders ? trustedOpenid(req) : null
+    await limitLogins(req, deps.limiter)
+    const fromHeader = deps.trustWxHeaders ? headerOpenid(req) : null
     let openid = fromHeader
     if (!openid) {
-      const code = await readCode(req)
+      const code = await readCode(req, res)
       if (!deps.api) throw new RelayError(400, 'login_unavailable', '此中继未配置微信登录')
       try {
         openid = (await deps.api.code2Session(code)).openid

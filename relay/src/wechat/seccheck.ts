@@ -1,62 +1,76 @@
+import { pieces } from '../chat/sentences'
 import { RelayError } from '../errors'
+import type { OutputCheck } from '../hooks'
 import type { Logger } from '../log'
+import type { CallBudget } from './call-budget'
 import { type WechatApi, WechatApiError } from './wechat-api'
 
 /** msg_sec_check accepts at most 2,500 characters per call. */
 export const SEGMENT_CHARS = 2500
-/** Each output segment repeats the end of the previous one, so a phrase cut by a boundary is still seen whole. */
-export const SEGMENT_OVERLAP = 100
 
 /** What to do when WeChat cannot give a verdict: refuse (closed) or let the text through and log (open). */
 export type FailMode = 'closed' | 'open'
 
-/** Checks one chat's output as it streams. */
-export interface OutputGuard {
-  /** Appends answer text; checks each segment as it fills. Rejects with `content_blocked` on `risky`. */
-  push(text: string): Promise<void>
-  /** Checks whatever is left after the last full segment. */
-  finish(): Promise<void>
+/** How answer text is held for its check (see OutputCheck). */
+export interface HoldSettings {
+  /** `RELAY_SECCHECK_MIN_CHARS`: a segment closes at a sentence end once it has this many characters. */
+  minChars: number
+  /** `RELAY_SECCHECK_HOLD_MS`: or this long after its first character. */
+  holdMs: number
 }
 
-/** Content security for one relay: the newest user message before upstream, the answer while it streams. */
+/** Content security for one relay: the newest user message before upstream, the answer before it is shown. */
 export interface SecChecker {
   checkInput(openid: string, text: string): Promise<void>
-  outputGuard(openid: string): OutputGuard
-}
-
-/** Cuts at a length that does not split a UTF-16 surrogate pair. */
-function safeCut(text: string, at: number): number {
-  const code = text.charCodeAt(at - 1)
-  return code >= 0xd800 && code <= 0xdbff ? at - 1 : at
+  /** The check the relay holds one answer to this user for. */
+  outputCheck(openid: string): OutputCheck
 }
 
 /** Splits long input into checkable pieces (a user may paste more than 2,500 characters). */
 export function segments(text: string, size = SEGMENT_CHARS): string[] {
-  const out: string[] = []
-  let rest = text
-  while (rest.length > size) {
-    const cut = safeCut(rest, size)
-    out.push(rest.slice(0, cut))
-    rest = rest.slice(cut)
-  }
-  if (rest.trim() !== '') out.push(rest)
+  const out = pieces(text, size)
+  // A whitespace-only remainder is not worth a call.
+  if (out.length > 0 && out.at(-1)!.trim() === '') out.pop()
   return out
 }
 
-/** A SecChecker over msg_sec_check v2; `risky` blocks, `review` passes (and is logged). */
-export function createSecChecker(api: WechatApi, failMode: FailMode, log: Logger): SecChecker {
+/**
+ * Below half the minute's budget answers are held for `holdMs`; from there the hold grows to four
+ * times that as the budget runs out, so segments get longer and calls fewer before any is refused.
+ */
+export function holdScale(pressure: number): number {
+  return pressure <= 0.5 ? 1 : Math.min(4, 1 + 6 * (pressure - 0.5))
+}
+
+/**
+ * A SecChecker over msg_sec_check v2; `risky` blocks, `review` passes (and is logged). Every call
+ * is counted against `budget` first; past it, or when WeChat gives no verdict, `failMode` decides:
+ * `closed` refuses with `seccheck_unavailable` (the app then drops the answer's text), `open` lets
+ * the text through unchecked and logs it.
+ */
+export function createSecChecker(
+  api: WechatApi,
+  failMode: FailMode,
+  log: Logger,
+  budget: CallBudget,
+  hold: HoldSettings,
+): SecChecker {
+  const unavailable = (where: 'input' | 'output', reason: string): void => {
+    if (failMode === 'open') {
+      log.warn('seccheck unavailable, letting text through (RELAY_SECCHECK_FAIL=open)', { where, reason })
+      return
+    }
+    log.warn('seccheck unavailable, refusing (RELAY_SECCHECK_FAIL=closed)', { where, reason })
+    throw new RelayError(503, 'seccheck_unavailable', '内容安全检查暂时不可用，请稍后再试')
+  }
+
   async function verdict(openid: string, content: string, where: 'input' | 'output'): Promise<void> {
+    if (!(await budget.take())) return unavailable(where, 'msg_sec_check call budget spent')
     let suggest: string
     try {
       suggest = await api.msgSecCheck(content, openid)
     } catch (error) {
-      const reason = error instanceof WechatApiError ? error.message : 'unexpected error'
-      if (failMode === 'open') {
-        log.warn('seccheck unavailable, letting text through (RELAY_SECCHECK_FAIL=open)', { where, reason })
-        return
-      }
-      log.warn('seccheck unavailable, refusing (RELAY_SECCHECK_FAIL=closed)', { where, reason })
-      throw new RelayError(503, 'seccheck_unavailable', '内容安全检查暂时不可用，请稍后再试')
+      return unavailable(where, error instanceof WechatApiError ? error.message : 'unexpected error')
     }
     if (suggest === 'review') log.info('seccheck suggests review', { where })
     if (suggest !== 'risky') return
@@ -68,36 +82,15 @@ export function createSecChecker(api: WechatApi, failMode: FailMode, log: Logger
 
   return {
     async checkInput(openid, text) {
-      for (const piece of segments(text)) await verdict(openid, piece, 'input')
+      await Promise.all(segments(text).map((piece) => verdict(openid, piece, 'input')))
     },
-    outputGuard(openid) {
-      let pending = ''
-      let carried = 0
-      // Checks run one after another, in order: a later segment can't pass before an earlier one is judged.
-      let chain: Promise<void> = Promise.resolve()
-      const enqueue = (content: string): Promise<void> => {
-        chain = chain.then(() => verdict(openid, content, 'output'))
-        return chain
-      }
+    outputCheck(openid) {
       return {
-        push(text) {
-          pending += text
-          while (pending.length >= SEGMENT_CHARS) {
-            const cut = safeCut(pending, SEGMENT_CHARS)
-            enqueue(pending.slice(0, cut)).catch(() => {})
-            const keep = safeCut(pending, cut - SEGMENT_OVERLAP)
-            pending = pending.slice(keep)
-            carried = cut - keep
-          }
-          return chain
-        },
-        finish() {
-          // Only the overlap left means everything was already checked.
-          if (pending.length > carried && pending.trim() !== '') enqueue(pending).catch(() => {})
-          pending = ''
-          carried = 0
-          return chain
-        },
+        maxChars: SEGMENT_CHARS,
+        minChars: hold.minChars,
+        holdMs: hold.holdMs,
+        holdScale: () => holdScale(budget.pressure()),
+        check: (text) => verdict(openid, text, 'output'),
       }
     },
   }

@@ -73,7 +73,10 @@ function errcodeOf(body: Json): number {
 function failure(body: Json, what: string): WechatApiError {
   const code = errcodeOf(body)
   if (code === -1) return new WechatApiError('busy', `${what}: WeChat is busy (errcode -1)`, code)
-  if (code === 45011) return new WechatApiError('rate_limited', `${what}: rate limited (errcode 45011)`, code)
+  // 45011: an API's minute quota; 45009: msg_sec_check's per-app limit (4,000 a minute, 2,000,000 a day).
+  if (code === 45011 || code === 45009) {
+    return new WechatApiError('rate_limited', `${what}: rate limited (errcode ${code})`, code)
+  }
   if (code === 40029 || code === 40163) {
     return new WechatApiError('invalid_code', `${what}: invalid or used code (errcode ${code})`, code)
   }

@@ -1,28 +1,29 @@
 import { RelayError } from '../errors'
-import type { RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
+import type { OutputCheck, RelayContext, RelayHooks, RelayUser, UsageInfo } from '../hooks'
 import { bearerToken } from '../http/auth'
-import { createMemoryQuotaStore, createQuota, createRedisQuotaStore, type Quota } from '../limits'
+import type { QuotaTicket } from '../limits'
+import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, stdoutSink } from '../log'
 import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
+import { createCounting } from './counting'
+import { headerOpenid } from './header-openid'
 import { createLoginRoute } from './login-route'
-import { createSecChecker, type OutputGuard } from './seccheck'
 import { createSessionSigner, SESSION_PREFIX } from './session'
 import { createWechatApi } from './wechat-api'
 
 /** RelayHooks plus what the WeChat layer needs beyond them. */
 export interface WechatHooks extends RelayHooks {
-  /** After the last answer text, before the stream's end is sent: checks the final output segment. */
-  onOutputEnd(ctx: RelayContext): Promise<void>
   /** Closes the Redis connection of the quota store. */
   close(): Promise<void>
 }
 
 /** Per-request scratch kept in `ctx.state.wechat`. */
 interface RequestState {
-  guard: OutputGuard | null
+  /** Content security for this answer: only callers with an openid can be checked. */
+  check: OutputCheck | null
   chars: number
-  usageRecorded: boolean
-  finished: boolean
+  /** Today's tokens reserved for this answer, until it settles. */
+  ticket: QuotaTicket | null
 }
 
 const stateOf = (ctx: RelayContext): RequestState | undefined => ctx.state.wechat as RequestState | undefined
@@ -36,11 +37,6 @@ export function messageText(content: unknown): string {
     .join('\n')
 }
 
-function headerOpenid(ctx: { headers: Record<string, string | string[] | undefined> }): string | null {
-  const value = ctx.headers['x-wx-openid']
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null
-}
-
 /**
  * The WeChat layer as relay hooks: session-token / Cloud Hosting identity, `POST /auth/wx-login`,
  * per-user quotas (memory or Redis) and msg_sec_check on input and streamed output.
@@ -52,23 +48,15 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     config.logSink ?? stdoutSink,
   )
   const login = loginEnabled(config)
+  const loginLimiter = login
+    ? createRateLimiter({ rateLimit: config.loginRateLimit, redisUrl: config.redisUrl }, log)
+    : null
   const signer = login ? createSessionSigner(config.sessionSecret, config.sessionTtlS, now) : null
   const needsApi = (config.appid !== '' && config.secret !== '') || config.tokenless
   const api = needsApi
     ? createWechatApi({ ...config, base: config.apiBase, timeoutMs: config.timeoutMs, now })
     : null
-  const checker = config.seccheck && api ? createSecChecker(api, config.seccheckFail, log) : null
-  const quotaOn = config.quota.requestsPerMinute > 0 || config.quota.completionTokensPerDay > 0
-  const store = !quotaOn
-    ? null
-    : config.redisUrl
-      ? createRedisQuotaStore(
-          config.redisUrl,
-          (message) => log.warn('quota redis error', { error: message }),
-          now,
-        )
-      : createMemoryQuotaStore(now)
-  const quota: Quota | null = store ? createQuota(store, config.quota, now) : null
+  const { store, checker, quota } = createCounting(config, api, log, now)
 
   // A quota store outage must not take the relay down with it: count nothing and log.
   const guarded = async (what: string, run: () => Promise<void>): Promise<void> => {
@@ -80,18 +68,13 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     }
   }
 
-  const record = async (ctx: RelayContext, tokens: number): Promise<void> => {
+  /** Settles the answer's reservation once: with the usage it reported, else what it showed. */
+  const settle = async (ctx: RelayContext, tokens: number): Promise<void> => {
     const state = stateOf(ctx)
-    if (!quota || !state || state.usageRecorded) return
-    state.usageRecorded = true
-    await guarded('record', () => quota.record(ctx.user.userId, tokens))
-  }
-
-  const finishOutput = async (ctx: RelayContext): Promise<void> => {
-    const state = stateOf(ctx)
-    if (!state?.guard || state.finished) return
-    state.finished = true
-    await state.guard.finish()
+    const ticket = state?.ticket
+    if (!quota || !state || !ticket) return
+    state.ticket = null
+    await guarded('settle', () => quota.settle(ticket, tokens))
   }
 
   const hooks: WechatHooks = {
@@ -115,10 +98,14 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     },
 
     async beforeUpstream(ctx) {
-      const state: RequestState = { guard: null, chars: 0, usageRecorded: false, finished: false }
+      const state: RequestState = { check: null, chars: 0, ticket: null }
       ctx.state.wechat = state
       if (quota) {
-        await guarded('admit', () => quota.admit(ctx.user.userId))
+        // The worst case is what the upstream may send: the capped max_tokens the request carries.
+        const maxTokens = Number(ctx.body.max_completion_tokens ?? ctx.body.max_tokens ?? 0)
+        await guarded('admit', async () => {
+          state.ticket = await quota.admit(ctx.user.userId, ctx.requestId, maxTokens)
+        })
         // Usage is what the daily quota counts; OpenAI-compatible upstreams only stream it when asked.
         if (ctx.stream && config.quota.completionTokensPerDay > 0) {
           const previous = ctx.body.stream_options
@@ -134,36 +121,27 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       const newest = [...ctx.body.messages].reverse().find((m) => m.role === 'user')
       const text = newest ? messageText(newest.content) : ''
       if (text.trim() !== '') await checker.checkInput(openid, text)
-      state.guard = checker.outputGuard(openid)
+      state.check = checker.outputCheck(openid)
+    },
+
+    outputCheck(ctx) {
+      return stateOf(ctx)?.check ?? null
     },
 
     async onOutputText(ctx, text) {
       const state = stateOf(ctx)
-      if (!state) return
-      state.chars += text.length
-      if (state.guard) await state.guard.push(text)
+      if (state) state.chars += text.length
     },
 
     async onUsage(ctx, usage: UsageInfo) {
-      // OpenAI sends usage after the last content chunk: a good moment for the final segment's check.
-      await finishOutput(ctx)
-      await record(ctx, usage.completion_tokens)
-    },
-
-    async onOutputEnd(ctx) {
-      await finishOutput(ctx)
+      await settle(ctx, usage.completion_tokens)
     },
 
     async onEnd(ctx) {
       const state = stateOf(ctx)
       if (!state) return
       // A stream cut short (client left, upstream broke) reports no usage; the text length is a fair stand-in.
-      if (!state.usageRecorded && state.chars > 0) await record(ctx, state.chars)
-      try {
-        await finishOutput(ctx)
-      } catch {
-        // The stream is over; the verdict was logged by the checker.
-      }
+      await settle(ctx, state.chars)
     },
 
     routes:
@@ -173,6 +151,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
               api,
               signer,
               trustWxHeaders: config.trustWxHeaders,
+              limiter: loginLimiter,
               log,
             }),
           }
@@ -180,6 +159,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
 
     async close() {
       await store?.close()
+      await loginLimiter?.close()
     },
   }
   return hooks
