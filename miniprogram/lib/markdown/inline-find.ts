@@ -31,6 +31,12 @@ export function runLength(text: string, at: number, end: number): number {
   return p - at
 }
 
+/** `runLength`, or UNKNOWN when the run reaches the end of the text so far (more may follow). */
+function settledRunLength(text: string, at: number, end: number, final: boolean): number {
+  const m = runLength(text, at, end)
+  return at + m >= end && !final ? UNKNOWN : m
+}
+
 /** The closing backtick run of exactly `n` on this line, from `from`. */
 export function findBacktickClose(
   text: string,
@@ -39,16 +45,16 @@ export function findBacktickClose(
   n: number,
   final: boolean,
 ): number {
-  let p = from
-  while (p < end) {
-    const c = text[p]
-    if (c === '\n') return NOT_FOUND
-    if (c === '`') {
-      const m = runLength(text, p, end)
-      if (p + m >= end && !final) return UNKNOWN
-      if (m === n) return p
-      p += m
-    } else p++
+  for (let p = from; p < end; ) {
+    if (text[p] === '\n') return NOT_FOUND
+    if (text[p] !== '`') {
+      p++
+      continue
+    }
+    const m = settledRunLength(text, p, end, final)
+    if (m === UNKNOWN) return UNKNOWN
+    if (m === n) return p
+    p += m
   }
   return final ? NOT_FOUND : UNKNOWN
 }
@@ -76,8 +82,8 @@ export function findEmphasisClose(
       if (close === UNKNOWN) return UNKNOWN
       p = close === NOT_FOUND ? p + m : close + m
     } else if (c === ch) {
-      const m = runLength(text, p, end)
-      if (p + m >= end && !final) return UNKNOWN
+      const m = settledRunLength(text, p, end, final)
+      if (m === UNKNOWN) return UNKNOWN
       const closes = !isSpace(text[p - 1]) && (ch !== '_' || !isAlnum(text[p + m]))
       if (m === k && closes && p > from) return p
       p += m

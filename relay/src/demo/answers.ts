@@ -6,6 +6,17 @@ export interface DemoAnswer {
 
 const FENCE = '```'
 
+/** The code block both languages' code answers show. */
+const DEBOUNCE_CODE = `${FENCE}ts
+export function debounce<A extends unknown[]>(fn: (...args: A) => void, waitMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return (...args: A) => {
+    if (timer !== undefined) clearTimeout(timer)
+    timer = setTimeout(() => fn(...args), waitMs)
+  }
+}
+${FENCE}`
+
 const CODE_ZH: DemoAnswer = {
   reasoning:
     '用户想要一段代码。先确认需求：防抖函数要在连续触发时只执行最后一次。' +
@@ -14,15 +25,7 @@ const CODE_ZH: DemoAnswer = {
 
 防抖（debounce）让函数在**连续触发停止一段时间后**才执行，适合搜索框输入、窗口缩放等场景。
 
-${FENCE}ts
-export function debounce<A extends unknown[]>(fn: (...args: A) => void, waitMs: number) {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  return (...args: A) => {
-    if (timer !== undefined) clearTimeout(timer)
-    timer = setTimeout(() => fn(...args), waitMs)
-  }
-}
-${FENCE}
+${DEBOUNCE_CODE}
 
 ### 使用要点
 
@@ -46,15 +49,7 @@ const CODE_EN: DemoAnswer = {
 
 Debouncing runs a function only **after calls have stopped** for a while — useful for search boxes and resize handlers.
 
-${FENCE}ts
-export function debounce<A extends unknown[]>(fn: (...args: A) => void, waitMs: number) {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  return (...args: A) => {
-    if (timer !== undefined) clearTimeout(timer)
-    timer = setTimeout(() => fn(...args), waitMs)
-  }
-}
-${FENCE}
+${DEBOUNCE_CODE}
 
 ### Notes
 
