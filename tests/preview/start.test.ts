@@ -4,7 +4,7 @@
  * nor stay down.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { imagePath } from '../../preview/server'
@@ -13,15 +13,27 @@ const ROOT = join(__dirname, '..', '..')
 
 jest.setTimeout(60_000)
 
-function childrenOf(pid: number): number[] {
+/**
+ * The relay children of `npm start`. Not simply its first child: the preview's bundler (esbuild)
+ * runs its own service process, which may come first.
+ */
+function relayChildrenOf(pid: number): number[] {
+  let children: number[]
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
       .map(Number)
   } catch {
     return []
   }
+  return children.filter((child) => {
+    try {
+      return readFileSync(`/proc/${child}/cmdline`, 'utf8').includes('relay/src/main.ts')
+    } catch {
+      return false
+    }
+  })
 }
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
@@ -82,12 +94,12 @@ describe('npm start', () => {
   })
 
   async function killAndWatch(): Promise<void> {
-    const [relayPid] = childrenOf(start.pid as number)
+    const [relayPid] = relayChildrenOf(start.pid as number)
     expect(relayPid).toBeGreaterThan(0)
     process.kill(relayPid as number, 'SIGKILL')
     expect((await fetch(previewUrl)).status).toBe(200)
     await until('a new relay process', async () => {
-      const pids = childrenOf(start.pid as number)
+      const pids = relayChildrenOf(start.pid as number)
       return pids.length > 0 && pids[0] !== relayPid ? pids : undefined
     })
     expect(output).toMatch(/the relay exited \(SIGKILL\); restarting/)
