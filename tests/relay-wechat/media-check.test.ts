@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { signMediaQuery } from '../../relay/src/media/media-url'
+import { request } from '../relay/helpers'
 import { makePng } from '../support/images'
 import { startUpstreamEmulator, type UpstreamEmulator } from '../support/upstream-emulator'
 import { pushEvent, startWechatEmulator, type WechatEmulator } from '../support/wechat-emulator'
@@ -185,6 +186,19 @@ test('the console URL check gets its echostr back when the signature holds', asy
   )
   expect(res.status).toBe(200)
   expect(await res.text()).toBe('hello123')
+})
+
+test("the URL WeChat is given never comes from the caller's Host header", async () => {
+  const { url, token } = await start()
+  const id = await upload(url, token, makePng(4, 3))
+  const content = [{ type: 'image_url', image_url: { url: `upload://${id}` } }]
+  const res = await request(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, host: 'evil.example' },
+    body: JSON.stringify({ model: 'seer', stream: false, messages: [{ role: 'user', content }] }),
+  })
+  expect(res.status).toBe(200)
+  expect(wx.mediaChecks[0]?.mediaUrl.startsWith(`${url}/wx/media?`)).toBe(true)
 })
 
 test('signed media URLs: good → the bytes; tampered, for another id or expired → 403', async () => {

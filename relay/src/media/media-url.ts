@@ -20,11 +20,16 @@ export function signMediaQuery(secret: string, id: string, expires: number): str
   return `id=${encodeURIComponent(id)}&exp=${expires}&sig=${sig}`
 }
 
-/** The base WeChat reaches this relay at: RELAY_PUBLIC_URL, else the Host the caller used. */
+/**
+ * The base WeChat reaches this relay at: RELAY_PUBLIC_URL, else the address the relay itself listens
+ * on (right for tests and a relay WeChat reaches directly). Never the request's Host header: a caller
+ * could name a server of its own, which would show WeChat a harmless image in place of the upload.
+ */
 export function publicBase(req: IncomingMessage, configured: string): string {
   if (configured !== '') return configured
-  const host = req.headers.host ?? '127.0.0.1'
-  return `http://${host}`
+  const address = req.socket.localAddress ?? '127.0.0.1'
+  const host = address.includes(':') ? `[${address}]` : address
+  return `http://${host}:${req.socket.localPort}`
 }
 
 /** The upload id a media URL's query may serve, or a 403 when it is unsigned, tampered with or expired. */

@@ -74,6 +74,11 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
           now,
         )
       : null
+  if (media && config.pushToken === '') {
+    log.warn(
+      'RELAY_SECCHECK=1 without WX_PUSH_TOKEN: no image verdict can arrive, RELAY_SECCHECK_FAIL decides',
+    )
+  }
   const pushRoutes =
     media && config.pushToken !== ''
       ? createPushRoutes(config.pushToken, (verdict) => media.pushed(verdict), log, now)
