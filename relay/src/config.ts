@@ -144,7 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
   if (fallback && !primary) throw new Error('UPSTREAM_FALLBACK_BASE_URL needs UPSTREAM_BASE_URL')
   const models = list(env.RELAY_MODELS)
   const corsRaw = env.RELAY_CORS_ORIGINS
-  const media = loadMediaConfig(env)
+  const hashSalt = env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex')
+  const media = loadMediaConfig(env, hashSalt)
   return {
     host: env.HOST?.trim() || '127.0.0.1',
     port: integer(env, 'PORT', 8787, 0, 65535),
@@ -167,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     allowTools: flag(env, 'RELAY_ALLOW_TOOLS'),
     ...clientLimits(env),
     trustProxy: parseProxyTrust(env.RELAY_TRUST_PROXY ?? ''),
-    hashSalt: env.RELAY_HASH_SALT?.trim() || randomBytes(16).toString('hex'),
+    hashSalt,
   }
 }
 
@@ -199,5 +200,6 @@ export function secretsOf(config: RelayConfig): string[] {
     config.fallback?.apiKey ?? '',
     ...config.tokens,
     ...passwords,
+    config.media.mediaUrlSecret,
   ].filter((s) => s !== '')
 }

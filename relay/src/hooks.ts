@@ -64,6 +64,19 @@ export interface OutputCheck {
   check(text: string): Promise<void>
 }
 
+/** An uploaded image on its way upstream, as `checkImage` sees it. */
+export interface ImageForCheck {
+  /** The upload's id. */
+  id: string
+  type: string
+  bytes: number
+  /** A short-lived signed URL of the image on this relay (`GET /wx/media?…`), for a checker that fetches. */
+  url: string
+}
+
+/** What `checkImage` made of an image: `unchecked` (no verdict, let through by policy) is not cached. */
+export type ImageVerdict = 'pass' | 'risky' | 'unchecked'
+
 /** Handles a custom route; the relay answers 500 JSON if it throws a non-RelayError. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, config: RelayConfig) => Promise<void>
 
@@ -79,6 +92,12 @@ export interface RelayHooks {
   authenticate?(req: IncomingMessage): Promise<RelayUser | null>
   /** Runs after validation and rate limiting, before any upstream (or demo) call; throw to refuse. */
   beforeUpstream?(ctx: RelayContext): Promise<void>
+  /**
+   * Judges each image before it goes upstream (after `beforeUpstream`); the relay sends no image
+   * without a verdict, keeps `pass` / `risky` with the upload (each image is checked once) and
+   * refuses a `risky` one with `content_blocked`. Throw a RelayError to refuse for another reason.
+   */
+  checkImage?(ctx: RelayContext, image: ImageForCheck): Promise<ImageVerdict>
   /**
    * Each new piece of answer text (content and reasoning), in order, as it streams. It watches:
    * bytes are not held for it (`outputCheck` holds them); a rejection stops the stream with an

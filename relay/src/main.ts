@@ -37,6 +37,12 @@ async function main(): Promise<void> {
         '!!! can reach it otherwise can claim to be any user. Streaming apps use wx.login sessions instead.\n',
     )
   }
+  if (process.env.RELAY_SECCHECK?.trim() === '1' && !config.media.publicUrl) {
+    console.warn(
+      'relay: RELAY_SECCHECK=1 without RELAY_PUBLIC_URL — WeChat is shown photos at this relay’s own listen\n' +
+        'address, which it cannot reach from outside: set RELAY_PUBLIC_URL to the relay’s public https:// URL.',
+    )
+  }
   if (!config.upstream) {
     console.warn(
       'relay: no UPSTREAM_BASE_URL — serving the built-in DEMO model (canned answers, no API key).',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -17,6 +18,30 @@ export interface WechatEmulatorKnobs {
   tokenTtlS: number
   /** msg_sec_check answers after this long (WeChat's own round trip). */
   checkDelayMs: number
+  /**
+   * media_check_async: the verdict pushed once the image was fetched — `pass`, `risky`, `late`
+   * (pass, after `mediaLateMs`) or `never` (no push at all).
+   */
+  mediaVerdict: 'pass' | 'risky' | 'late' | 'never'
+  mediaLateMs: number
+  /** Where verdicts are pushed (the relay's `/wx/push`) and the Token they are signed with. */
+  pushUrl: string
+  pushToken: string
+}
+
+/** One media_check_async call and what became of it. */
+export interface MediaCheckRecord {
+  traceId: string
+  mediaUrl: string
+  openid: string
+  /** HTTP status of the emulator's fetch of `mediaUrl` (0: it could not connect). */
+  fetchStatus?: number
+  /** The bytes it fetched (only on 200). */
+  fetched?: Buffer
+  /** Status the relay answered the signed push with (absent: not pushed). */
+  pushStatus?: number
+  /** Resolves once the check is over on the emulator's side (pushed, or nothing more will happen). */
+  done: Promise<void>
 }
 
 /** How often each endpoint was called, for asserting caching and retries. */
@@ -25,6 +50,7 @@ export interface WechatCounters {
   stableToken: number
   forcedRefresh: number
   msgSecCheck: number
+  mediaCheckAsync: number
   /** msg_sec_check calls refused with 40001. */
   invalidToken: number
 }
@@ -39,6 +65,8 @@ export interface WechatEmulator {
   counters: WechatCounters
   /** Every content string sent to msg_sec_check, in order. */
   checked: Array<{ content: string; openid: string }>
+  /** Every media_check_async call, in order. */
+  mediaChecks: MediaCheckRecord[]
   /** A fresh single-use login code for this openid, as wx.login would hand the app. */
   issueCode(openid: string): string
   /** Invalidates the current access_token: the next msg_sec_check with it gets 40001. */
@@ -64,8 +92,31 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 const rid = (): string => `rid: ${Math.random().toString(16).slice(2, 10)}`
 
 /**
- * Emulates jscode2session (GET, query), stable_token (POST JSON) and msg_sec_check v2 (POST JSON,
- * `?access_token=` or none in `tokenless` mode) with WeChat's documented shapes and errcodes.
+ * Signs and POSTs one plaintext JSON event to a message-push URL as WeChat does (`signature` =
+ * SHA-1 of the sorted token, timestamp and nonce); resolves with the status it was answered with.
+ */
+export async function pushEvent(pushUrl: string, pushToken: string, event: object): Promise<number> {
+  const timestamp = String(Math.floor(Date.now() / 1000))
+  const nonce = String(Math.floor(Math.random() * 1e9))
+  const signature = createHash('sha1').update([pushToken, timestamp, nonce].sort().join('')).digest('hex')
+  try {
+    const res = await fetch(`${pushUrl}?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(event),
+    })
+    await res.arrayBuffer()
+    return res.status
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * Emulates jscode2session (GET, query), stable_token (POST JSON), msg_sec_check v2 (POST JSON,
+ * `?access_token=` or none in `tokenless` mode) and media_check_async v2 — which, like WeChat,
+ * fetches the media URL over HTTP and pushes a signed verdict to `knobs.pushUrl` — with WeChat's
+ * documented shapes and errcodes.
  */
 export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): Promise<WechatEmulator> {
   const appid = 'wx00000000emulator'
@@ -79,15 +130,21 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     rateLimitLogin: false,
     tokenTtlS: 7200,
     checkDelayMs: 0,
+    mediaVerdict: 'pass',
+    mediaLateMs: 0,
+    pushUrl: '',
+    pushToken: '',
   }
   const counters: WechatCounters = {
     jscode2session: 0,
     stableToken: 0,
     forcedRefresh: 0,
     msgSecCheck: 0,
+    mediaCheckAsync: 0,
     invalidToken: 0,
   }
   const checked: Array<{ content: string; openid: string }> = []
+  const mediaChecks: MediaCheckRecord[] = []
   let token = ''
   let tokenSerial = 0
   let codeSerial = 0
@@ -169,6 +226,78 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     })
   }
 
+  /** What WeChat does after answering media_check_async: fetch the media over HTTP, then push a signed verdict. */
+  const checkMedia = async (rec: MediaCheckRecord): Promise<void> => {
+    try {
+      const media = await fetch(rec.mediaUrl, { signal: AbortSignal.timeout(5000) })
+      rec.fetchStatus = media.status
+      const bytes = Buffer.from(await media.arrayBuffer())
+      if (media.ok) rec.fetched = bytes
+    } catch {
+      rec.fetchStatus = 0
+    }
+    if (rec.fetched === undefined || knobs.mediaVerdict === 'never') return
+    if (knobs.mediaVerdict === 'late') await new Promise((resolve) => setTimeout(resolve, knobs.mediaLateMs))
+    const suggest = knobs.mediaVerdict === 'risky' ? 'risky' : 'pass'
+    rec.pushStatus = await pushEvent(knobs.pushUrl, knobs.pushToken, {
+      ToUserName: 'gh_emulator',
+      FromUserName: 'o-emulator',
+      CreateTime: Math.floor(Date.now() / 1000),
+      MsgType: 'event',
+      Event: 'wxa_media_check',
+      appid,
+      trace_id: rec.traceId,
+      version: 2,
+      detail: [
+        {
+          strategy: 'content_model',
+          errcode: 0,
+          suggest,
+          label: suggest === 'risky' ? 20002 : 100,
+          prob: 90,
+        },
+      ],
+      errcode: 0,
+      errmsg: 'ok',
+      result: { suggest, label: suggest === 'risky' ? 20002 : 100 },
+    })
+  }
+
+  const mediaCheckAsync = async (url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    counters.mediaCheckAsync += 1
+    if (!opts.tokenless && url.searchParams.get('access_token') !== token) {
+      counters.invalidToken += 1
+      return send(res, 200, { errcode: 40001, errmsg: `invalid credential, ${rid()}` })
+    }
+    const body = await readJson(req)
+    if (!body) return send(res, 200, { errcode: 47001, errmsg: `data format error, ${rid()}` })
+    const { media_url, media_type, version, scene, openid } = body
+    if (version !== 2 || typeof openid !== 'string' || openid === '') {
+      return send(res, 200, { errcode: 40003, errmsg: `invalid openid, ${rid()}` })
+    }
+    if (media_type !== 1 && media_type !== 2)
+      return send(res, 200, { errcode: 40004, errmsg: 'invalid media type' })
+    if (scene !== 1 && scene !== 2 && scene !== 3 && scene !== 4) {
+      return send(res, 200, { errcode: 40129, errmsg: `invalid scene, ${rid()}` })
+    }
+    if (typeof media_url !== 'string' || !/^https?:\/\//.test(media_url)) {
+      return send(res, 200, { errcode: 41005, errmsg: `media data missing, ${rid()}` })
+    }
+    const traceId = `${Date.now().toString(16)}-${Math.random().toString(16).slice(2, 10)}`
+    let finish = (): void => {}
+    const rec: MediaCheckRecord = {
+      traceId,
+      mediaUrl: media_url,
+      openid,
+      done: new Promise<void>((resolve) => {
+        finish = resolve
+      }),
+    }
+    mediaChecks.push(rec)
+    send(res, 200, { errcode: 0, errmsg: 'ok', trace_id: traceId })
+    void checkMedia(rec).finally(finish)
+  }
+
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (knobs.down) return send(res, 503, { errmsg: 'service unavailable' })
@@ -176,6 +305,8 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     if (req.method === 'GET' && url.pathname === '/sns/jscode2session') return jscode2session(url, res)
     if (req.method === 'POST' && url.pathname === '/cgi-bin/stable_token') return void stableToken(req, res)
     if (req.method === 'POST' && url.pathname === '/wxa/msg_sec_check') return void msgSecCheck(url, req, res)
+    if (req.method === 'POST' && url.pathname === '/wxa/media_check_async')
+      return void mediaCheckAsync(url, req, res)
     if (url.pathname === '/wxa/msg_sec_check')
       return send(res, 200, { errcode: 43302, errmsg: 'require POST' })
     send(res, 404, { errcode: 404, errmsg: 'not found' })
@@ -190,6 +321,7 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     knobs,
     counters,
     checked,
+    mediaChecks,
     issueCode(openid) {
       codeSerial += 1
       const code = `code-${codeSerial}-${Math.random().toString(36).slice(2, 10)}`

@@ -5,6 +5,7 @@ import { RelayError } from '../errors'
 import type { RelayContext } from '../hooks'
 import { sendError, sendJson } from '../http/respond'
 import { failureFields } from '../log'
+import { applyImages, planImages } from '../media/images'
 import { admit } from './admit'
 import { completeUpstream } from './complete'
 import { createContext } from './context'
@@ -15,7 +16,7 @@ import { trackRequest } from './tracking'
 
 /**
  * POST /v1/chat/completions, the pipeline in order: admit (auth, rate limit) → read and
- * validate → `beforeUpstream` → answer from the demo or the upstream, streamed or complete →
+ * validate → which images go (media/images) → `beforeUpstream` → images checked and inlined → answer from the demo or the upstream, streamed or complete →
  * `onEnd`, however it ended.
  */
 export async function handleChat(req: IncomingMessage, res: ServerResponse, deps: RelayDeps): Promise<void> {
@@ -26,7 +27,9 @@ export async function handleChat(req: IncomingMessage, res: ServerResponse, deps
   const writer = new SseWriter(res, config.heartbeatMs)
   trackRequest(ctx, res, writer, deps, demo)
   try {
+    const images = await planImages(ctx.body, user.userId, deps)
     await hooks?.beforeUpstream?.(ctx)
+    if (images) await applyImages(ctx, images, deps)
     await answer(ctx, res, writer, deps, demo)
   } catch (error) {
     if (!(error instanceof RelayError))

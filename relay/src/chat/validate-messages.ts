@@ -1,19 +1,30 @@
+import { isImagePart } from './image-parts'
 import { bad, isRecord } from './validate-fields'
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool'])
 
-function checkContent(content: unknown, index: number, toolCalls: boolean): void {
+/** Content parts per message: a question with a few photos needs a handful, not thousands. */
+export const MAX_CONTENT_PARTS = 64
+
+function checkContent(content: unknown, index: number, toolCalls: boolean, role: unknown): void {
   if (typeof content === 'string') return
   // An assistant turn that only called tools has no text.
   if (content === null && toolCalls) return
   if (Array.isArray(content)) {
+    if (content.length > MAX_CONTENT_PARTS) {
+      throw bad('invalid_messages', `messages[${index}].content has more than ${MAX_CONTENT_PARTS} parts`)
+    }
     for (const part of content) {
       if (isRecord(part) && part.type === 'text' && typeof part.text === 'string') continue
-      throw bad('invalid_messages', `messages[${index}].content parts must be {"type":"text","text":string}`)
+      if (role === 'user' && isImagePart(part, index)) continue
+      throw bad(
+        'invalid_messages',
+        `messages[${index}].content parts must be {"type":"text","text":string} or, in user messages, {"type":"image_url","image_url":{"url":"upload://<id>"}}`,
+      )
     }
     return
   }
-  throw bad('invalid_messages', `messages[${index}].content must be a string or an array of text parts`)
+  throw bad('invalid_messages', `messages[${index}].content must be a string or an array of content parts`)
 }
 
 /** The fields of a tool-calling turn, forwarded only when tools are allowed. */
@@ -49,7 +60,7 @@ export function readMessages(messages: unknown, tools: boolean): Array<Record<st
       throw bad('invalid_messages', `messages[${index}].role must be one of system, user, assistant, tool`)
     }
     const calls = tools && message.role === 'assistant' && Array.isArray(message.tool_calls)
-    checkContent(message.content, index, calls)
+    checkContent(message.content, index, calls, message.role)
     const out: Record<string, unknown> = { role: message.role, content: message.content }
     if (message.name !== undefined) {
       if (typeof message.name !== 'string')

@@ -7,6 +7,7 @@ import type { SseWriter } from '../chat/sse-writer'
 import type { ChatRequestBody, OutputCheck, RelayContext, RelayHooks, UsageInfo } from '../hooks'
 import { chooseAnswer } from './answers'
 import { createChunkFactory } from './chunks'
+import { imageAnswer, receivedImages } from './images'
 import { countTokens, tokenize } from './tokens'
 
 /** The model name the built-in demo answers to. */
@@ -26,7 +27,12 @@ function lastUserText(body: ChatRequestBody): string {
 }
 
 function promptTokens(body: ChatRequestBody): number {
-  return body.messages.reduce((sum, m) => sum + countTokens(JSON.stringify(m.content)) + 4, 0)
+  // An inlined image counts as one token here: tokenising megabytes of base64 would be wasted work.
+  const text = (m: ChatRequestBody['messages'][number]) =>
+    JSON.stringify(m.content, (_key, value) =>
+      typeof value === 'string' && value.startsWith('data:') ? 'image' : value,
+    )
+  return body.messages.reduce((sum, m) => sum + countTokens(text(m)) + 4, 0)
 }
 
 interface DemoPlan {
@@ -37,7 +43,9 @@ interface DemoPlan {
 }
 
 function plan(body: ChatRequestBody): DemoPlan {
-  const answer = chooseAnswer(lastUserText(body))
+  const images = receivedImages(body)
+  const question = lastUserText(body)
+  const answer = images.length > 0 ? imageAnswer(images, question) : chooseAnswer(question)
   const reasoning = tokenize(answer.reasoning)
   let content = tokenize(answer.content)
   const limit = (body.max_completion_tokens ?? body.max_tokens) as number | undefined

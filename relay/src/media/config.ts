@@ -23,6 +23,10 @@ export interface MediaConfig {
   maxAudioBytes: number
   /** Null: the demo transcript answers. */
   asr: AsrConfig | null
+  /** HMAC key of `GET /wx/media` URLs (`RELAY_MEDIA_URL_SECRET`, else the session secret, else the hash salt). */
+  mediaUrlSecret: string
+  /** `RELAY_PUBLIC_URL`: how WeChat reaches this relay (`https://relay.example.com`); '' = the request's Host. */
+  publicUrl: string
 }
 
 function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -50,8 +54,16 @@ function asr(env: NodeJS.ProcessEnv): AsrConfig | null {
   return { baseUrl: raw.replace(/\/+$/, ''), apiKey, model: env.RELAY_ASR_MODEL?.trim() || 'whisper-1' }
 }
 
-/** Reads the media settings; throws naming the bad variable. */
-export function loadMediaConfig(env: NodeJS.ProcessEnv): MediaConfig {
+function publicUrl(env: NodeJS.ProcessEnv): string {
+  const raw = env.RELAY_PUBLIC_URL?.trim() ?? ''
+  if (raw === '') return ''
+  if (!/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/.test(raw))
+    throw new Error(`RELAY_PUBLIC_URL must be an absolute http(s) URL, got "${raw}"`)
+  return raw.replace(/\/+$/, '')
+}
+
+/** Reads the media settings; throws naming the bad variable. `fallbackSecret` keys media URLs without one of their own. */
+export function loadMediaConfig(env: NodeJS.ProcessEnv, fallbackSecret: string): MediaConfig {
   const listed = (env.RELAY_VISION_MODELS ?? '')
     .split(',')
     .map((m) => m.trim())
@@ -64,5 +76,7 @@ export function loadMediaConfig(env: NodeJS.ProcessEnv): MediaConfig {
     contextImages: whole(env, 'RELAY_CONTEXT_IMAGES', 4, 0, 32),
     maxAudioBytes: whole(env, 'RELAY_MAX_AUDIO_BYTES', 10 * 1024 * 1024, 1024, 50 * 1024 * 1024),
     asr: asr(env),
+    mediaUrlSecret: env.RELAY_MEDIA_URL_SECRET?.trim() || env.RELAY_SESSION_SECRET?.trim() || fallbackSecret,
+    publicUrl: publicUrl(env),
   }
 }

@@ -9,13 +9,20 @@ export interface StoredUpload extends ImageFacts {
   bytes: number
   data: Buffer
   expiresAt: number
+  /** Content security's verdict, once it was had: an image is checked once. */
+  verdict?: ImageCheckVerdict
 }
+
+/** What content security made of an image (cached with the upload). */
+export type ImageCheckVerdict = 'pass' | 'risky'
 
 /** Where uploads wait to be referenced by a chat request. */
 export interface UploadStore {
   put(upload: StoredUpload): Promise<void>
   /** The upload, or null when unknown or expired. */
   get(id: string): Promise<StoredUpload | null>
+  /** Keeps content security's verdict with the upload (nothing when it is gone). */
+  setVerdict(id: string, verdict: ImageCheckVerdict): Promise<void>
   close(): Promise<void>
 }
 
@@ -53,6 +60,10 @@ export function createMemoryUploadStore(maxBytes: number, now = Date.now): Uploa
       }
       return upload
     },
+    async setVerdict(id, verdict) {
+      const upload = uploads.get(id)
+      if (upload) upload.verdict = verdict
+    },
     async close() {
       uploads.clear()
       total = 0
@@ -75,10 +86,17 @@ export function createRedisUploadStore(url: string): UploadStore {
         .exec()
     },
     async get(id) {
-      const [facts, data] = await redis.hmgetBuffer(key(id), 'facts', 'data')
+      const [facts, data, verdict] = await redis.hmgetBuffer(key(id), 'facts', 'data', 'verdict')
       if (!facts || !data) return null
       const parsed = JSON.parse(facts.toString('utf8')) as Omit<StoredUpload, 'data'>
-      return parsed.expiresAt > Date.now() ? { ...parsed, data } : null
+      if (parsed.expiresAt <= Date.now()) return null
+      return verdict
+        ? { ...parsed, data, verdict: verdict.toString('utf8') as ImageCheckVerdict }
+        : { ...parsed, data }
+    },
+    async setVerdict(id, verdict) {
+      // Only on a hash that still exists: HSET would otherwise create one without an expiry.
+      if (await redis.exists(key(id))) await redis.hset(key(id), 'verdict', verdict)
     },
     async close() {
       redis.disconnect()

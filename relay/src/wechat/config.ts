@@ -29,6 +29,10 @@ export interface WechatConfig {
   seccheckBudget: BudgetLimits
   /** `RELAY_SECCHECK_MIN_CHARS` and `RELAY_SECCHECK_HOLD_MS`: how answer text is held for its check. */
   seccheckHold: HoldSettings
+  /** `WX_PUSH_TOKEN`: the message-push Token set in the mini program's admin console ('' = no image verdicts). */
+  pushToken: string
+  /** `RELAY_MEDIA_CHECK_TIMEOUT_MS`: longest wait for an image's pushed verdict before RELAY_SECCHECK_FAIL applies. */
+  mediaCheckTimeoutMs: number
   /** `RELAY_QUOTA_RPM` and `RELAY_QUOTA_TOKENS_PER_DAY` (0 = off). */
   quota: QuotaLimits
   /** `REDIS_URL`: share quota counters between relay instances. */
@@ -81,6 +85,8 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
       minChars: whole(env, 'RELAY_SECCHECK_MIN_CHARS', 80),
       holdMs: whole(env, 'RELAY_SECCHECK_HOLD_MS', 1000),
     },
+    pushToken: env.WX_PUSH_TOKEN?.trim() ?? '',
+    mediaCheckTimeoutMs: whole(env, 'RELAY_MEDIA_CHECK_TIMEOUT_MS', 10_000),
     quota: {
       requestsPerMinute: whole(env, 'RELAY_QUOTA_RPM', 0),
       completionTokensPerDay: whole(env, 'RELAY_QUOTA_TOKENS_PER_DAY', 0),

@@ -6,7 +6,7 @@ import {
   type QuotaStore,
 } from '../limits'
 import type { Logger } from '../log'
-import { createCallBudget } from './call-budget'
+import { type CallBudget, createCallBudget } from './call-budget'
 import type { WechatConfig } from './config'
 import { createSecChecker, type SecChecker } from './seccheck'
 import type { WechatApi } from './wechat-api'
@@ -17,6 +17,8 @@ export interface Counting {
   store: QuotaStore | null
   checker: SecChecker | null
   quota: Quota | null
+  /** The WeChat call budget the checker counts against (image checks count against it too). */
+  budget: CallBudget | null
 }
 
 /**
@@ -30,7 +32,7 @@ export function createCounting(
   now: () => number,
 ): Counting {
   const quotaOn = config.quota.requestsPerMinute > 0 || config.quota.completionTokensPerDay > 0
-  if (!quotaOn && !config.seccheck) return { store: null, checker: null, quota: null }
+  if (!quotaOn && !config.seccheck) return { store: null, checker: null, quota: null, budget: null }
   const store = config.redisUrl
     ? createRedisQuotaStore(
         config.redisUrl,
@@ -51,5 +53,6 @@ export function createCounting(
         ? createSecChecker(api, config.seccheckFail, log, budget, config.seccheckHold)
         : null,
     quota: quotaOn ? createQuota(store, config.quota, now) : null,
+    budget,
   }
 }

@@ -8,6 +8,8 @@ import { loadWechatConfig, loginEnabled, type WechatConfig } from './config'
 import { createCounting } from './counting'
 import { headerOpenid } from './header-openid'
 import { createLoginRoute } from './login-route'
+import { createMediaChecker } from './media-check'
+import { createPushRoutes } from './push-route'
 import { createSessionSigner, SESSION_PREFIX } from './session'
 import { createWechatApi } from './wechat-api'
 
@@ -56,7 +58,31 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
   const api = needsApi
     ? createWechatApi({ ...config, base: config.apiBase, timeoutMs: config.timeoutMs, now })
     : null
-  const { store, checker, quota } = createCounting(config, api, log, now)
+  const { store, checker, quota, budget } = createCounting(config, api, log, now)
+  // Images: media_check_async, whose verdicts WeChat pushes to POST /wx/push.
+  const media =
+    checker && api && budget
+      ? createMediaChecker(
+          api,
+          budget,
+          {
+            failMode: config.seccheckFail,
+            timeoutMs: config.mediaCheckTimeoutMs,
+            pushes: config.pushToken !== '',
+          },
+          log,
+          now,
+        )
+      : null
+  if (media && config.pushToken === '') {
+    log.warn(
+      'RELAY_SECCHECK=1 without WX_PUSH_TOKEN: no image verdict can arrive, RELAY_SECCHECK_FAIL decides',
+    )
+  }
+  const pushRoutes =
+    media && config.pushToken !== ''
+      ? createPushRoutes(config.pushToken, (verdict) => media.pushed(verdict), log, now)
+      : {}
 
   // A quota store outage must not take the relay down with it: count nothing and log.
   const guarded = async (what: string, run: () => Promise<void>): Promise<void> => {
@@ -124,6 +150,13 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       state.check = checker.outputCheck(openid)
     },
 
+    async checkImage(ctx, image) {
+      const openid = ctx.user.openid
+      // As for text: only callers with an openid can be checked (media_check_async v2 needs one).
+      if (!media || !openid) return 'unchecked'
+      return media.check(openid, image.url)
+    },
+
     outputCheck(ctx) {
       return stateOf(ctx)?.check ?? null
     },
@@ -144,8 +177,8 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       await settle(ctx, state.chars)
     },
 
-    routes:
-      login && signer
+    routes: {
+      ...(login && signer
         ? {
             'POST /auth/wx-login': createLoginRoute({
               api,
@@ -155,7 +188,9 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
               log,
             }),
           }
-        : {},
+        : {}),
+      ...pushRoutes,
+    },
 
     async close() {
       await store?.close()
