@@ -21,6 +21,20 @@ export interface ProxyConfig {
   noProxy: string
 }
 
+/** Resumable answers (`X-Generation-Id`, ./generations/): how long they are kept and how many may run. */
+export interface GenerationConfig {
+  /** `RELAY_GENERATION_TTL_MS`: how long a generation stays readable after its end. */
+  ttlMs: number
+  /** `RELAY_DETACHED_TIMEOUT_MS`: a live generation nobody has been attached to this long is cancelled. */
+  detachedTimeoutMs: number
+  /** `RELAY_GENERATIONS_PER_CALLER`: live generations per caller (429 `too_many_generations` past it). */
+  perCaller: number
+  /** `RELAY_MAX_GENERATIONS`: live generations in this process (429 `relay_at_capacity` past it). */
+  max: number
+  /** `RELAY_GENERATION_MAX_BYTES`: recorded bytes per generation; past it, it ends with `generation_too_large`. */
+  maxBytes: number
+}
+
 /** Everything the relay reads from the environment (see README's table); code-level options are `RelayOptions`. */
 export interface RelayConfig {
   host: string
@@ -64,6 +78,8 @@ export interface RelayConfig {
   trustProxy: ProxyTrust
   /** `RELAY_HASH_SALT`: key of the hashes that stand for WeChat users in logs (random per start when unset). */
   hashSalt: string
+  /** Resumable answers. */
+  generations: GenerationConfig
 }
 
 /**
@@ -169,6 +185,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): RelayConfig {
     ...clientLimits(env),
     trustProxy: parseProxyTrust(env.RELAY_TRUST_PROXY ?? ''),
     hashSalt,
+    generations: generationLimits(env),
+  }
+}
+
+/** Retention and caps of resumable answers (README: Resumable answers). */
+function generationLimits(env: NodeJS.ProcessEnv): GenerationConfig {
+  return {
+    ttlMs: integer(env, 'RELAY_GENERATION_TTL_MS', 600_000, 1, 7 * 86_400_000),
+    detachedTimeoutMs: integer(env, 'RELAY_DETACHED_TIMEOUT_MS', 300_000, 1, 86_400_000),
+    perCaller: integer(env, 'RELAY_GENERATIONS_PER_CALLER', 4, 1, 1_000_000),
+    max: integer(env, 'RELAY_MAX_GENERATIONS', 1000, 1, 10_000_000),
+    maxBytes: integer(env, 'RELAY_GENERATION_MAX_BYTES', 4 * 1024 * 1024, 1024, 1024 ** 3),
   }
 }
 

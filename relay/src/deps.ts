@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http'
 import type { RelayConfig } from './config'
+import type { Generations } from './generations/service'
 import type { RelayHooks } from './hooks'
 import type { RateLimiter } from './limits/rate-limit'
 import type { Logger } from './log'
@@ -25,4 +26,6 @@ export interface RelayDeps {
   review: ReviewParts
   /** Uploaded images. */
   media: MediaParts
+  /** Resumable answers (`X-Generation-Id`): their store, the live ones, readers. */
+  generations: Generations
 }

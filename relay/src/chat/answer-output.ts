@@ -1,7 +1,7 @@
 import type { OutputCheck } from '../hooks'
 import { createSecretFilter } from '../redact'
 import { createOutputGate } from './output-gate'
-import type { SseWriter } from './sse-writer'
+import type { AnswerSink } from './sse-writer'
 
 /**
  * The last stage of an answer before the client: what passes here is what the client gets (and what
@@ -26,7 +26,7 @@ export interface AnswerOutput {
  * stream must end with that error: nothing of the refused segment, or after it, went out).
  */
 export function createAnswerOutput(
-  writer: SseWriter,
+  writer: AnswerSink,
   check: OutputCheck | null,
   secrets: readonly string[],
   refused: (error: unknown) => void,

@@ -7,7 +7,7 @@ import { createCompletionScan } from './completion-scan'
 import { createOutputWatcher } from './output-watcher'
 import { createEventSplitter } from './sse-events'
 import { createStartCheck } from './sse-start'
-import type { SseWriter } from './sse-writer'
+import type { AnswerSink } from './sse-writer'
 import { eventToolCallsText } from './tool-call-text'
 
 /** Options of one pass-through. */
@@ -38,7 +38,7 @@ function disconnected(): RelayError {
  */
 export function pipeUpstream(
   upstream: UpstreamResponse,
-  writer: SseWriter,
+  writer: AnswerSink,
   ctx: RelayContext,
   options: PipeOptions,
 ): Promise<void> {

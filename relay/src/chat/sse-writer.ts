@@ -19,6 +19,15 @@ export const SSE_HEADERS = {
 }
 
 /**
+ * Where an answer's output goes: the client's socket (SseWriter), or a resumable generation's
+ * recorder (../generations/recorder.ts), which numbers and keeps the same frames for any reader.
+ */
+export type AnswerSink = Pick<
+  SseWriter,
+  'committed' | 'forwarded' | 'commit' | 'write' | 'fail' | 'end' | 'onceDrained' | 'stopHeartbeat'
+>
+
+/**
  * Writes an event stream to the client and knows where in the SSE grammar the
  * bytes it forwarded stopped. Raw upstream chunks end anywhere, so a heartbeat
  * or an error frame may only go in at a line start (a comment line is legal

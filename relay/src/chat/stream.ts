@@ -7,7 +7,7 @@ import { readText } from '../upstream/read-body'
 import type { UpstreamResponse } from '../upstream/response'
 import { pipeUpstream } from './pipe'
 import { notAnEventStream } from './sse-start'
-import type { SseWriter } from './sse-writer'
+import type { AnswerSink } from './sse-writer'
 
 const ERROR_BODY_LIMIT = 64 * 1024
 
@@ -47,7 +47,7 @@ function streamRequest(ctx: RelayContext): UpstreamRequest {
  */
 export async function streamUpstream(
   ctx: RelayContext,
-  writer: SseWriter,
+  writer: AnswerSink,
   check: OutputCheck | null,
   deps: RelayDeps,
 ): Promise<void> {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createAnswerOutput } from '../chat/answer-output'
 import { checkWhole } from '../chat/check-text'
 import { createOutputWatcher } from '../chat/output-watcher'
-import type { SseWriter } from '../chat/sse-writer'
+import type { AnswerSink } from '../chat/sse-writer'
 import type { ChatRequestBody, OutputCheck, RelayContext, RelayHooks, UsageInfo } from '../hooks'
 import { chooseAnswer } from './answers'
 import { createChunkFactory } from './chunks'
@@ -74,7 +74,7 @@ function completionId(): string {
  */
 export async function streamDemo(
   ctx: RelayContext,
-  writer: SseWriter,
+  writer: AnswerSink,
   delayMs: number,
   hooks: RelayHooks | undefined,
   check: OutputCheck | null,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { type RelayConfig, secretsOf } from '../config'
 import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
+import { createGenerations } from '../generations/service'
 import type { RelayHooks } from '../hooks'
 import { createRateLimiter } from '../limits/rate-limit'
 import { createLogger, failureFields, stdoutSink } from '../log'
@@ -22,6 +23,8 @@ export interface RelayOptions {
   hooks?: RelayHooks
   /** Where log lines go (default: stdout). */
   logSink?: (line: string) => void
+  /** The clock of generation retention and the detached timeout (tests move it); default `Date.now`. */
+  now?: () => number
 }
 
 /** The relay as a request listener, independent of any server or port. */
@@ -32,6 +35,11 @@ export interface RelayApp {
   started(url: string): void
   /** Ends open chat requests (streams get an error frame), then closes the upstream pools, the rate limiter and the hooks. */
   close(): Promise<void>
+  /**
+   * After `close()` began: settles once readers of resumable answers wrote their last frames, which
+   * come from the store (a moment later than the error frames of plain streams), at most a second.
+   */
+  readersEnded(): Promise<void>
 }
 
 /** The proxies upstream requests go through, by host only (a proxy URL may carry a password). */
@@ -54,6 +62,7 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
     active: new Map(),
     review: createReviewParts(config.redisUrl, log, config.review),
     media: createMediaParts(config.redisUrl, config.media),
+    generations: createGenerations(config, log, options.now ?? Date.now),
   }
   const routes = relayRoutes(deps)
   const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -85,11 +94,14 @@ export function createRelayApp(config: RelayConfig, options: RelayOptions = {}):
     },
     async close() {
       for (const end of [...deps.active.values()]) end()
+      const generations = deps.generations.close()
       await deps.upstream.close()
       await deps.limiter?.close()
       await deps.review.close()
       await deps.media.close()
       await deps.hooks?.close?.()
+      await generations
     },
+    readersEnded: () => deps.generations.readersEnded(),
   }
 }

@@ -10,7 +10,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, origins: re
   if (allowed) {
     res.setHeader('Access-Control-Allow-Origin', origin)
     res.setHeader('Vary', 'Origin')
-    res.setHeader('Access-Control-Expose-Headers', 'Retry-After')
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, X-Generation-Id')
   }
   if (req.method !== 'OPTIONS') return false
   if (origin !== undefined && !allowed) {

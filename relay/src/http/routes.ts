@@ -1,6 +1,7 @@
 import { admit } from '../chat/admit'
 import { handleChat } from '../chat/handler'
 import type { RelayDeps } from '../deps'
+import { addGenerationRoutes } from '../generations/routes'
 import { addMediaRoutes } from '../media/routes'
 import { addReviewRoutes } from '../review/routes'
 import { health } from './health'
@@ -22,6 +23,7 @@ export function relayRoutes(deps: RelayDeps): RouteTable {
   addRoute(table, 'GET /healthz', async (_req, res) => sendJson(res, 200, health(deps.config)))
   addReviewRoutes(table, deps, deps.config.review, deps.review)
   addMediaRoutes(table, deps, deps.config.media, deps.media)
+  addGenerationRoutes(table, deps)
   for (const [route, handler] of Object.entries(deps.hooks?.routes ?? {})) {
     addRoute(table, route, (req, res) => handler(req, res, deps.config))
   }

@@ -60,7 +60,8 @@ export async function listen(
       const closing = app.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
-        server.closeAllConnections()
+        // Resumable answers' readers write their last frames from the store: those go out first too.
+        void app.readersEnded().then(() => server.closeAllConnections())
       })
       await closing
     },

@@ -1,0 +1,54 @@
+/**
+ * Where a generation's recorded frames live. A frame is one whole SSE event as the client gets it,
+ * `id: n\n` first; frame n is the n-th, so "frames after Last-Event-ID" is a slice. Writers append
+ * without waiting (the answer must not slow down for the store); readers pull, so a slow reader
+ * holds a position, not a copy.
+ */
+export interface FrameStore {
+  /** Claims `id` for `owner`; false when it exists already (then it is attached to, not started). */
+  create(id: string, owner: string): Promise<boolean>
+  /** The owner and, once ended, the id of the last frame; null when unknown or expired. */
+  info(id: string): Promise<GenerationInfo | null>
+  /** Appends frames `firstId`, `firstId + 1`, … in order. Stored asynchronously, in order. */
+  append(id: string, firstId: number, frames: Buffer[]): void
+  /** The generation ended with frame `lastId`: it is kept for the TTL from now, then forgotten. */
+  end(id: string, lastId: number): void
+  /** Frames after `after` (a bounded batch) and the end id if known; null when the generation is gone. */
+  read(id: string, after: number): Promise<FrameBatch | null>
+  /** Calls `callback` whenever frames (or the end) of `id` may have been added; resolves to unsubscribe. */
+  watch(id: string, callback: () => void): Promise<() => void>
+  /** Asks whichever instance runs `id` to cancel it (this one included). */
+  requestCancel(id: string): Promise<void>
+  /** Where cancel requests arrive. */
+  onCancelRequest(callback: (id: string) => void): void
+  /** Resolves once every append so far is stored. */
+  flush(): Promise<void>
+  close(): Promise<void>
+}
+
+/** What the store knows of one generation. */
+export interface GenerationInfo {
+  /** `ownerOf(userId)` of the caller who started it. */
+  owner: string
+  /** The id of its last frame once it ended, else null (still live). */
+  endId: number | null
+}
+
+/** One read. */
+export interface FrameBatch {
+  frames: Buffer[]
+  endId: number | null
+}
+
+/** Frames returned by one read at most: a reader writes them, then reads on, so a replay streams. */
+export const READ_BATCH = 512
+
+/** Store settings shared by both kinds. */
+export interface FrameStoreOptions {
+  /** How long an ended generation stays readable. */
+  ttlMs: number
+  /** How long a live one may go without frames before the store may forget it (a crashed instance's). */
+  liveTtlMs: number
+  /** The clock (tests move it). */
+  now: () => number
+}

@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+import { RelayError } from '../errors'
+
+/** The contract's id shape: long enough to be unguessable when random, short enough for a key. */
+const GENERATION_ID = /^[A-Za-z0-9_-]{8,64}$/
+
+/** `id` when it has the contract's shape, else a 400 `invalid_generation_id`. */
+export function checkGenerationId(id: string): string {
+  if (!GENERATION_ID.test(id)) {
+    throw new RelayError(400, 'invalid_generation_id', 'X-Generation-Id must match ^[A-Za-z0-9_-]{8,64}$')
+  }
+  return id
+}
+
+/** The request's `X-Generation-Id` (checked), or null: a plain request that ends with its socket. */
+export function generationIdOf(req: IncomingMessage): string | null {
+  const raw = req.headers['x-generation-id']
+  if (raw === undefined) return null
+  return checkGenerationId(Array.isArray(raw) ? (raw[0] ?? '') : raw.trim())
+}
+
+/** `Last-Event-ID` as a number of events already seen (absent or empty = 0). */
+export function lastEventIdOf(req: IncomingMessage): number {
+  const raw = req.headers['last-event-id']
+  const text = (Array.isArray(raw) ? raw[0] : raw)?.trim() ?? ''
+  if (text === '') return 0
+  if (!/^\d{1,15}$/.test(text)) {
+    throw new RelayError(400, 'invalid_parameter', 'Last-Event-ID must be an event id the relay sent')
+  }
+  return Number(text)
+}
+
+/**
+ * Who owns a generation, as stored: a hash of the caller's id, so a store shared through Redis never
+ * holds a token's prefix or an openid, and every instance computes the same key without a shared salt.
+ */
+export function ownerOf(userId: string): string {
+  return createHash('sha256').update(userId).digest('base64url').slice(0, 32)
+}
+
+/** The answer for an id that is unknown, expired, or another caller's: the three look the same. */
+export function notFound(): RelayError {
+  return new RelayError(404, 'generation_not_found', 'No such generation (unknown, expired or not yours)')
+}

@@ -1,0 +1,90 @@
+import { type FrameBatch, type FrameStore, type FrameStoreOptions, READ_BATCH } from './frame-store'
+
+interface Entry {
+  owner: string
+  frames: Buffer[]
+  endId: number | null
+  /** When it may be forgotten: TTL after its end, or `liveTtlMs` after its last frame while live. */
+  expiresAt: number
+}
+
+/** How often expired generations are dropped; lookups check expiry themselves, so this only frees memory. */
+const SWEEP_MS = 1000
+
+/**
+ * Frames in this process's memory: one relay instance (or every worker its own, when no Redis is
+ * shared). Frames are kept as the Buffers the recorder made, so a replay is a slice, not a copy.
+ */
+export function createMemoryFrameStore(options: FrameStoreOptions): FrameStore {
+  const entries = new Map<string, Entry>()
+  const watchers = new Map<string, Set<() => void>>()
+  const cancelListeners: Array<(id: string) => void> = []
+  const live = (id: string): Entry | null => {
+    const entry = entries.get(id)
+    if (!entry) return null
+    if (entry.expiresAt > options.now()) return entry
+    entries.delete(id)
+    return null
+  }
+  const notify = (id: string): void => {
+    for (const callback of watchers.get(id) ?? []) callback()
+  }
+  const sweep = setInterval(() => {
+    for (const id of entries.keys()) live(id)
+  }, SWEEP_MS)
+  sweep.unref()
+  return {
+    async create(id, owner) {
+      if (live(id)) return false
+      entries.set(id, { owner, frames: [], endId: null, expiresAt: options.now() + options.liveTtlMs })
+      return true
+    },
+    async info(id) {
+      const entry = live(id)
+      return entry ? { owner: entry.owner, endId: entry.endId } : null
+    },
+    append(id, _firstId, frames) {
+      const entry = entries.get(id)
+      if (!entry) return
+      for (const frame of frames) entry.frames.push(frame)
+      if (entry.endId === null) entry.expiresAt = options.now() + options.liveTtlMs
+      notify(id)
+    },
+    end(id, lastId) {
+      const entry = entries.get(id)
+      if (!entry) return
+      entry.endId = lastId
+      entry.expiresAt = options.now() + options.ttlMs
+      notify(id)
+    },
+    async read(id, after): Promise<FrameBatch | null> {
+      const entry = live(id)
+      if (!entry) return null
+      return { frames: entry.frames.slice(after, after + READ_BATCH), endId: entry.endId }
+    },
+    async watch(id, callback) {
+      let set = watchers.get(id)
+      if (!set) {
+        set = new Set()
+        watchers.set(id, set)
+      }
+      set.add(callback)
+      return () => {
+        set.delete(callback)
+        if (set.size === 0) watchers.delete(id)
+      }
+    },
+    async requestCancel(id) {
+      for (const listener of cancelListeners) listener(id)
+    },
+    onCancelRequest(callback) {
+      cancelListeners.push(callback)
+    },
+    async flush() {},
+    async close() {
+      clearInterval(sweep)
+      entries.clear()
+      watchers.clear()
+    },
+  }
+}

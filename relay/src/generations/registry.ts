@@ -1,0 +1,116 @@
+import type { GenerationConfig } from '../config'
+import { RelayError } from '../errors'
+import type { GenerationRecorder } from './recorder'
+
+/** A generation running in this process. */
+export interface LiveGeneration {
+  id: string
+  owner: string
+  recorder: GenerationRecorder
+  /** Readers attached in this process now. */
+  attached: number
+  /** Since when nobody has been attached (the clock's time); meaningful while `attached` is 0. */
+  detachedSince: number
+}
+
+/** The error readers get when a generation is cancelled (by its caller, or because nobody was attached). */
+export function cancelled(message = 'The generation was cancelled'): RelayError {
+  return new RelayError(499, 'cancelled', message)
+}
+
+/**
+ * The generations this process runs: the caps (per caller and in all, checked before the upstream is
+ * called), who is attached, and the detached timeout — an answer nobody reads for that long is
+ * cancelled, so a client that went away for good does not keep paying for tokens.
+ */
+export class GenerationRegistry {
+  private readonly live = new Map<string, LiveGeneration>()
+  private readonly perOwner = new Map<string, number>()
+  private readonly sweeper: NodeJS.Timeout
+
+  constructor(
+    private readonly config: GenerationConfig,
+    private readonly now: () => number,
+  ) {
+    // Checked on a timer rather than one timer per generation: at most a second late, and O(live) per second.
+    this.sweeper = setInterval(() => this.sweep(), Math.min(1000, config.detachedTimeoutMs))
+    this.sweeper.unref()
+  }
+
+  /** Refuses a new generation of `owner` past the caps (429: the caller may retry once one ended). */
+  admit(owner: string): void {
+    if ((this.perOwner.get(owner) ?? 0) >= this.config.perCaller) {
+      throw new RelayError(429, 'too_many_generations', 'Too many answers in progress, wait for one to end', {
+        'Retry-After': '5',
+      })
+    }
+    if (this.live.size >= this.config.max) {
+      throw new RelayError(429, 'relay_at_capacity', 'The relay is busy, please retry', {
+        'Retry-After': '5',
+      })
+    }
+  }
+
+  add(id: string, owner: string, recorder: GenerationRecorder): void {
+    this.live.set(id, { id, owner, recorder, attached: 0, detachedSince: this.now() })
+    this.perOwner.set(owner, (this.perOwner.get(owner) ?? 0) + 1)
+  }
+
+  remove(id: string): void {
+    const generation = this.live.get(id)
+    if (!generation) return
+    this.live.delete(id)
+    const left = (this.perOwner.get(generation.owner) ?? 1) - 1
+    if (left > 0) this.perOwner.set(generation.owner, left)
+    else this.perOwner.delete(generation.owner)
+  }
+
+  get(id: string): LiveGeneration | undefined {
+    return this.live.get(id)
+  }
+
+  /** Counts a reader of `id` (if it runs here); call the returned function when it leaves. */
+  attach(id: string): () => void {
+    const generation = this.live.get(id)
+    if (!generation) return () => undefined
+    generation.attached++
+    let attached = true
+    return () => {
+      if (!attached) return
+      attached = false
+      generation.attached--
+      if (generation.attached === 0) generation.detachedSince = this.now()
+    }
+  }
+
+  /** Ends `id` with `error` if it runs here; true when it did. */
+  stop(id: string, error: unknown): boolean {
+    const generation = this.live.get(id)
+    if (!generation) return false
+    generation.recorder.stop(error)
+    return true
+  }
+
+  /** Ends every live generation (the relay is shutting down). */
+  stopAll(error: unknown): void {
+    for (const id of [...this.live.keys()]) this.stop(id, error)
+  }
+
+  /** How many run here now. */
+  get size(): number {
+    return this.live.size
+  }
+
+  close(): void {
+    clearInterval(this.sweeper)
+  }
+
+  private sweep(): void {
+    const now = this.now()
+    for (const generation of [...this.live.values()]) {
+      if (generation.attached === 0 && now - generation.detachedSince >= this.config.detachedTimeoutMs) {
+        this.stop(generation.id, cancelled('Nobody was attached to the generation, so it was cancelled'))
+      }
+    }
+  }
+}
