@@ -135,6 +135,24 @@ test('late: the relay waits for the push; the upstream hears nothing while WeCha
   expect(upstream.requests.length).toBe(before + 1)
 })
 
+test('two requests naming one photo at once wait for one check', async () => {
+  const { url, token } = await start()
+  Object.assign(wx.knobs, { mediaVerdict: 'late', mediaLateMs: 300 })
+  const id = await upload(url, token, makePng(6, 7))
+  const [first, second] = await Promise.all([ask(url, token, id), ask(url, token, id)])
+  expect([first.status, second.status]).toEqual([200, 200])
+  expect(wx.mediaChecks.length).toBe(1)
+})
+
+test('callers without an openid (static tokens) are not checked, as for text', async () => {
+  const { url } = await start({ RELAY_TOKENS: 'server-token' })
+  const png = makePng(3, 3)
+  const id = await upload(url, 'server-token', png)
+  expect((await ask(url, 'server-token', id)).status).toBe(200)
+  expect(wx.mediaChecks.length).toBe(0)
+  expect(imagesUpstream()[0]?.equals(png)).toBe(true)
+})
+
 test('never, closed: after RELAY_MEDIA_CHECK_TIMEOUT_MS the request is refused (seccheck_unavailable)', async () => {
   const { url, token } = await start({ RELAY_MEDIA_CHECK_TIMEOUT_MS: '1000' })
   wx.knobs.mediaVerdict = 'never'
