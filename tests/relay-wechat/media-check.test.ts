@@ -32,7 +32,7 @@ afterEach(async () => {
   await relay?.close()
   relay = undefined
   wx.mediaChecks.length = 0
-  Object.assign(wx.knobs, { mediaVerdict: 'pass', mediaLateMs: 0 })
+  Object.assign(wx.knobs, { mediaVerdict: 'pass', mediaLateMs: 0, pushAesKey: '' })
 })
 
 async function start(extra: Record<string, string> = {}): Promise<{ url: string; token: string }> {
@@ -193,6 +193,17 @@ test('a push with a bad signature is refused (401) and ignored; the echostr chec
     `${url}/wx/push?signature=abc&timestamp=${Math.floor(Date.now() / 1000)}&nonce=1&echostr=x`,
   )
   expect(echo.status).toBe(401)
+})
+
+test('safe mode: encrypted pushes are read with WX_PUSH_AES_KEY; one encrypted with another key is refused', async () => {
+  const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'
+  const { url, token } = await start({ WX_PUSH_AES_KEY: AES_KEY, RELAY_MEDIA_CHECK_TIMEOUT_MS: '1500' })
+  Object.assign(wx.knobs, { mediaVerdict: 'risky', pushAesKey: AES_KEY })
+  await expectRefused(url, token, makePng(2, 5), 400, 'content_blocked')
+  expect(wx.mediaChecks[0]?.pushStatus).toBe(200)
+  Object.assign(wx.knobs, { mediaVerdict: 'pass', pushAesKey: AES_KEY.replace('a', 'b') })
+  await expectRefused(url, token, makePng(5, 2), 503, 'seccheck_unavailable')
+  expect(wx.mediaChecks[1]?.pushStatus).toBe(401)
 })
 
 test('the console URL check gets its echostr back when the signature holds', async () => {

@@ -9,6 +9,7 @@ import { createCounting } from './counting'
 import { headerOpenid } from './header-openid'
 import { createLoginRoute } from './login-route'
 import { createMediaChecker } from './media-check'
+import { pushAesKey } from './push-crypto'
 import { createPushFanout } from './push-fanout'
 import { createPushRoutes } from './push-route'
 import { createSessionSigner, SESSION_PREFIX } from './session'
@@ -85,7 +86,15 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       ? createPushFanout(config.redisUrl, (verdict) => media.pushed(verdict), log)
       : null
   const pushRoutes = fanout
-    ? createPushRoutes(config.pushToken, (verdict) => fanout.publish(verdict), log, now)
+    ? createPushRoutes(
+        {
+          token: config.pushToken,
+          aes: config.pushAesKey ? { key: pushAesKey(config.pushAesKey), appid: config.appid } : null,
+        },
+        (verdict) => fanout.publish(verdict),
+        log,
+        now,
+      )
     : {}
 
   // A quota store outage must not take the relay down with it: count nothing and log.
