@@ -200,6 +200,5 @@ export function secretsOf(config: RelayConfig): string[] {
     config.fallback?.apiKey ?? '',
     ...config.tokens,
     ...passwords,
-    config.media.mediaUrlSecret,
   ].filter((s) => s !== '')
 }

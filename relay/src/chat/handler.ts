@@ -16,8 +16,8 @@ import { trackRequest } from './tracking'
 
 /**
  * POST /v1/chat/completions, the pipeline in order: admit (auth, rate limit) → read and
- * validate → which images go (media/images) → `beforeUpstream` → images checked and inlined → answer from the demo or the upstream, streamed or complete →
- * `onEnd`, however it ended.
+ * validate → which photos go (media/images.ts) → `beforeUpstream` → photos checked and inlined →
+ * answer from the demo or the upstream, streamed or complete → `onEnd`, however it ended.
  */
 export async function handleChat(req: IncomingMessage, res: ServerResponse, deps: RelayDeps): Promise<void> {
   const { config, hooks, log } = deps
