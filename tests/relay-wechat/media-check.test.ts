@@ -197,7 +197,7 @@ test('a push with a bad signature is refused (401) and ignored; the echostr chec
 
 test('safe mode: encrypted pushes are read with WX_PUSH_AES_KEY; one encrypted with another key is refused', async () => {
   const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'
-  const { url, token } = await start({ WX_PUSH_AES_KEY: AES_KEY, RELAY_MEDIA_CHECK_TIMEOUT_MS: '1500' })
+  const { url, token } = await start({ WX_PUSH_AES_KEY: AES_KEY, RELAY_MEDIA_CHECK_TIMEOUT_MS: '3000' })
   Object.assign(wx.knobs, { mediaVerdict: 'risky', pushAesKey: AES_KEY })
   await expectRefused(url, token, makePng(2, 5), 400, 'content_blocked')
   expect(wx.mediaChecks[0]?.pushStatus).toBe(200)
