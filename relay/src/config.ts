@@ -228,6 +228,5 @@ export function secretsOf(config: RelayConfig): string[] {
     config.fallback?.apiKey ?? '',
     ...config.tokens,
     ...passwords,
-    config.media.mediaUrlSecret,
   ].filter((s) => s !== '')
 }

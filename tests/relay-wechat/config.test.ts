@@ -24,8 +24,21 @@ describe('loadWechatConfig', () => {
       quota: { requestsPerMinute: 20, completionTokensPerDay: 0 },
       staticTokens: ['a', 'b'],
       trustWxHeaders: false,
+      pushToken: '',
+      mediaCheckTimeoutMs: 10_000,
     })
     expect(loginEnabled(config!)).toBe(true)
+  })
+
+  it('refuses an EncodingAESKey that is not 43 base64 characters', () => {
+    const env = {
+      WX_APPID: 'wxapp',
+      WX_SECRET: 'wxsecret',
+      RELAY_SESSION_SECRET: SECRET,
+      RELAY_SECCHECK: '1',
+    }
+    expect(() => loadWechatConfig({ ...env, WX_PUSH_AES_KEY: 'short' })).toThrow(/WX_PUSH_AES_KEY/)
+    expect(loadWechatConfig({ ...env, WX_PUSH_AES_KEY: 'a'.repeat(43) })?.pushAesKey).toBe('a'.repeat(43))
   })
 
   it('uses the internal plain-HTTP API base in Cloud Hosting open-API mode', () => {

@@ -32,7 +32,7 @@ afterEach(async () => {
   await relay?.close()
   relay = undefined
   wx.mediaChecks.length = 0
-  Object.assign(wx.knobs, { mediaVerdict: 'pass', mediaLateMs: 0 })
+  Object.assign(wx.knobs, { mediaVerdict: 'pass', mediaLateMs: 0, pushAesKey: '' })
 })
 
 async function start(extra: Record<string, string> = {}): Promise<{ url: string; token: string }> {
@@ -135,6 +135,24 @@ test('late: the relay waits for the push; the upstream hears nothing while WeCha
   expect(upstream.requests.length).toBe(before + 1)
 })
 
+test('two requests naming one photo at once wait for one check', async () => {
+  const { url, token } = await start()
+  Object.assign(wx.knobs, { mediaVerdict: 'late', mediaLateMs: 300 })
+  const id = await upload(url, token, makePng(6, 7))
+  const [first, second] = await Promise.all([ask(url, token, id), ask(url, token, id)])
+  expect([first.status, second.status]).toEqual([200, 200])
+  expect(wx.mediaChecks.length).toBe(1)
+})
+
+test('callers without an openid (static tokens) are not checked, as for text', async () => {
+  const { url } = await start({ RELAY_TOKENS: 'server-token' })
+  const png = makePng(3, 3)
+  const id = await upload(url, 'server-token', png)
+  expect((await ask(url, 'server-token', id)).status).toBe(200)
+  expect(wx.mediaChecks.length).toBe(0)
+  expect(imagesUpstream()[0]?.equals(png)).toBe(true)
+})
+
 test('never, closed: after RELAY_MEDIA_CHECK_TIMEOUT_MS the request is refused (seccheck_unavailable)', async () => {
   const { url, token } = await start({ RELAY_MEDIA_CHECK_TIMEOUT_MS: '1000' })
   wx.knobs.mediaVerdict = 'never'
@@ -175,6 +193,17 @@ test('a push with a bad signature is refused (401) and ignored; the echostr chec
     `${url}/wx/push?signature=abc&timestamp=${Math.floor(Date.now() / 1000)}&nonce=1&echostr=x`,
   )
   expect(echo.status).toBe(401)
+})
+
+test('safe mode: encrypted pushes are read with WX_PUSH_AES_KEY; one encrypted with another key is refused', async () => {
+  const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG'
+  const { url, token } = await start({ WX_PUSH_AES_KEY: AES_KEY, RELAY_MEDIA_CHECK_TIMEOUT_MS: '3000' })
+  Object.assign(wx.knobs, { mediaVerdict: 'risky', pushAesKey: AES_KEY })
+  await expectRefused(url, token, makePng(2, 5), 400, 'content_blocked')
+  expect(wx.mediaChecks[0]?.pushStatus).toBe(200)
+  Object.assign(wx.knobs, { mediaVerdict: 'pass', pushAesKey: AES_KEY.replace('a', 'b') })
+  await expectRefused(url, token, makePng(5, 2), 503, 'seccheck_unavailable')
+  expect(wx.mediaChecks[1]?.pushStatus).toBe(401)
 })
 
 test('the console URL check gets its echostr back when the signature holds', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createCipheriv, createHash, randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -27,6 +27,8 @@ export interface WechatEmulatorKnobs {
   /** Where verdicts are pushed (the relay's `/wx/push`) and the Token they are signed with. */
   pushUrl: string
   pushToken: string
+  /** The EncodingAESKey: set, verdicts are pushed in the safe mode (encrypted); '' = plaintext. */
+  pushAesKey: string
 }
 
 /** One media_check_async call and what became of it. */
@@ -91,19 +93,49 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 
 const rid = (): string => `rid: ${Math.random().toString(16).slice(2, 10)}`
 
+const sha1 = (parts: string[]): string => createHash('sha1').update(parts.sort().join('')).digest('hex')
+
+/** The safe mode's `Encrypt`: AES-256-CBC (IV = the key's first 16 bytes) of random16 ‖ length ‖ message ‖ appid, padded to 32. */
+export function encryptPush(message: string, encodingAesKey: string, appid: string): string {
+  const key = Buffer.from(`${encodingAesKey}=`, 'base64')
+  const body = Buffer.from(message)
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(body.length, 0)
+  const plain = Buffer.concat([randomBytes(16), length, body, Buffer.from(appid)])
+  const pad = 32 - (plain.length % 32)
+  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16))
+  cipher.setAutoPadding(false)
+  return Buffer.concat([
+    cipher.update(Buffer.concat([plain, Buffer.alloc(pad, pad)])),
+    cipher.final(),
+  ]).toString('base64')
+}
+
 /**
- * Signs and POSTs one plaintext JSON event to a message-push URL as WeChat does (`signature` =
- * SHA-1 of the sorted token, timestamp and nonce); resolves with the status it was answered with.
+ * Signs and POSTs one JSON event to a message-push URL as WeChat does (`signature` = SHA-1 of the
+ * sorted token, timestamp and nonce; in the safe mode, given `aes`, the event travels encrypted in
+ * `Encrypt` with `msg_signature` over it too); resolves with the status it was answered with.
  */
-export async function pushEvent(pushUrl: string, pushToken: string, event: object): Promise<number> {
+export async function pushEvent(
+  pushUrl: string,
+  pushToken: string,
+  event: object,
+  aes?: { key: string; appid: string },
+): Promise<number> {
   const timestamp = String(Math.floor(Date.now() / 1000))
   const nonce = String(Math.floor(Math.random() * 1e9))
-  const signature = createHash('sha1').update([pushToken, timestamp, nonce].sort().join('')).digest('hex')
+  let query = `signature=${sha1([pushToken, timestamp, nonce])}&timestamp=${timestamp}&nonce=${nonce}`
+  let body = JSON.stringify(event)
+  if (aes) {
+    const encrypted = encryptPush(body, aes.key, aes.appid)
+    query += `&encrypt_type=aes&msg_signature=${sha1([pushToken, timestamp, nonce, encrypted])}`
+    body = JSON.stringify({ ToUserName: 'gh_emulator', Encrypt: encrypted })
+  }
   try {
-    const res = await fetch(`${pushUrl}?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`, {
+    const res = await fetch(`${pushUrl}?${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(event),
+      body,
     })
     await res.arrayBuffer()
     return res.status
@@ -134,6 +166,7 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     mediaLateMs: 0,
     pushUrl: '',
     pushToken: '',
+    pushAesKey: '',
   }
   const counters: WechatCounters = {
     jscode2session: 0,
@@ -239,28 +272,34 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     if (rec.fetched === undefined || knobs.mediaVerdict === 'never') return
     if (knobs.mediaVerdict === 'late') await new Promise((resolve) => setTimeout(resolve, knobs.mediaLateMs))
     const suggest = knobs.mediaVerdict === 'risky' ? 'risky' : 'pass'
-    rec.pushStatus = await pushEvent(knobs.pushUrl, knobs.pushToken, {
-      ToUserName: 'gh_emulator',
-      FromUserName: 'o-emulator',
-      CreateTime: Math.floor(Date.now() / 1000),
-      MsgType: 'event',
-      Event: 'wxa_media_check',
-      appid,
-      trace_id: rec.traceId,
-      version: 2,
-      detail: [
-        {
-          strategy: 'content_model',
-          errcode: 0,
-          suggest,
-          label: suggest === 'risky' ? 20002 : 100,
-          prob: 90,
-        },
-      ],
-      errcode: 0,
-      errmsg: 'ok',
-      result: { suggest, label: suggest === 'risky' ? 20002 : 100 },
-    })
+    const aes = knobs.pushAesKey ? { key: knobs.pushAesKey, appid } : undefined
+    rec.pushStatus = await pushEvent(
+      knobs.pushUrl,
+      knobs.pushToken,
+      {
+        ToUserName: 'gh_emulator',
+        FromUserName: 'o-emulator',
+        CreateTime: Math.floor(Date.now() / 1000),
+        MsgType: 'event',
+        Event: 'wxa_media_check',
+        appid,
+        trace_id: rec.traceId,
+        version: 2,
+        detail: [
+          {
+            strategy: 'content_model',
+            errcode: 0,
+            suggest,
+            label: suggest === 'risky' ? 20002 : 100,
+            prob: 90,
+          },
+        ],
+        errcode: 0,
+        errmsg: 'ok',
+        result: { suggest, label: suggest === 'risky' ? 20002 : 100 },
+      },
+      aes,
+    )
   }
 
   const mediaCheckAsync = async (url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> => {

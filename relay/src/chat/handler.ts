@@ -17,7 +17,7 @@ import { trackRequest } from './tracking'
 
 /**
  * POST /v1/chat/completions, the pipeline in order: admit (auth, rate limit) → read and
- * validate → which images go (media/images) → `beforeUpstream` → images checked and inlined →
+ * validate → which photos go (media/images.ts) → `beforeUpstream` → photos checked and inlined →
  * answer from the demo or the upstream, streamed or complete → `onEnd`, however it ended. With
  * `X-Generation-Id` (../generations/) a streamed answer goes to the generation's recorder instead,
  * outlives this request, and this client is one of its readers; a retried start with the same id

@@ -71,6 +71,10 @@ export function createMemoryUploadStore(maxBytes: number, now = Date.now): Uploa
   }
 }
 
+/** HSET verdict on an upload's hash only while it exists. */
+const SET_IF_EXISTS =
+  "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSET', KEYS[1], 'verdict', ARGV[1]) end return 0"
+
 /** Uploads in Redis (`relay:upload:<id>`, a hash of the facts and the bytes, expiring with the upload). */
 export function createRedisUploadStore(url: string): UploadStore {
   const redis = new Redis(url, { maxRetriesPerRequest: 2, commandTimeout: 5000 })
@@ -95,8 +99,8 @@ export function createRedisUploadStore(url: string): UploadStore {
         : { ...parsed, data }
     },
     async setVerdict(id, verdict) {
-      // Only on a hash that still exists: HSET would otherwise create one without an expiry.
-      if (await redis.exists(key(id))) await redis.hset(key(id), 'verdict', verdict)
+      // Only on a hash that still exists (atomically): HSET alone would make one without an expiry.
+      await redis.eval(SET_IF_EXISTS, 1, key(id), verdict)
     },
     async close() {
       redis.disconnect()

@@ -1,5 +1,6 @@
 import type { QuotaLimits } from '../limits'
 import type { BudgetLimits } from './call-budget'
+import { pushAesKey } from './push-crypto'
 import type { FailMode, HoldSettings } from './seccheck'
 
 /** Settings of the WeChat layer (login, quotas, content security), read from the environment. */
@@ -31,6 +32,8 @@ export interface WechatConfig {
   seccheckHold: HoldSettings
   /** `WX_PUSH_TOKEN`: the message-push Token set in the mini program's admin console ('' = no image verdicts). */
   pushToken: string
+  /** `WX_PUSH_AES_KEY`: the EncodingAESKey, to read safe-mode (encrypted) pushes; '' = plaintext only. */
+  pushAesKey: string
   /** `RELAY_MEDIA_CHECK_TIMEOUT_MS`: longest wait for an image's pushed verdict before RELAY_SECCHECK_FAIL applies. */
   mediaCheckTimeoutMs: number
   /** `RELAY_QUOTA_RPM` and `RELAY_QUOTA_TOKENS_PER_DAY` (0 = off). */
@@ -86,6 +89,7 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
       holdMs: whole(env, 'RELAY_SECCHECK_HOLD_MS', 1000),
     },
     pushToken: env.WX_PUSH_TOKEN?.trim() ?? '',
+    pushAesKey: env.WX_PUSH_AES_KEY?.trim() ?? '',
     mediaCheckTimeoutMs: whole(env, 'RELAY_MEDIA_CHECK_TIMEOUT_MS', 10_000),
     quota: {
       requestsPerMinute: whole(env, 'RELAY_QUOTA_RPM', 0),
@@ -101,6 +105,7 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
   const fail = env.RELAY_SECCHECK_FAIL?.trim()
   if (fail && fail !== 'open' && fail !== 'closed')
     throw new Error('RELAY_SECCHECK_FAIL must be "closed" or "open"')
+  if (config.pushAesKey !== '') pushAesKey(config.pushAesKey)
   const login = config.appid !== '' || config.secret !== ''
   if (login && (!config.appid || (!config.secret && !tokenless))) throw new Error('WX_APPID needs WX_SECRET')
   if ((login || config.trustWxHeaders) && config.sessionSecret.length < 16) {

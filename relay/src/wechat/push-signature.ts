@@ -25,3 +25,13 @@ export function verifyPush(query: URLSearchParams, token: string, nowMs: number)
   const expected = Buffer.from(pushSignature(token, timestamp, nonce), 'utf8')
   return given.length === expected.length && timingSafeEqual(given, expected)
 }
+
+/** Whether a safe-mode push's `msg_signature` covers its `Encrypt` field (the query was verified already). */
+export function verifyEncrypted(query: URLSearchParams, token: string, encrypted: string): boolean {
+  const given = Buffer.from(query.get('msg_signature') ?? '', 'utf8')
+  const expected = Buffer.from(
+    pushSignature(token, query.get('timestamp') ?? '', query.get('nonce') ?? '', encrypted),
+    'utf8',
+  )
+  return given.length === expected.length && timingSafeEqual(given, expected)
+}

@@ -9,6 +9,8 @@ import { createCounting } from './counting'
 import { headerOpenid } from './header-openid'
 import { createLoginRoute } from './login-route'
 import { createMediaChecker } from './media-check'
+import { pushAesKey } from './push-crypto'
+import { createPushFanout } from './push-fanout'
 import { createPushRoutes } from './push-route'
 import { createSessionSigner, SESSION_PREFIX } from './session'
 import { createWechatApi } from './wechat-api'
@@ -79,10 +81,21 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       'RELAY_SECCHECK=1 without WX_PUSH_TOKEN: no image verdict can arrive, RELAY_SECCHECK_FAIL decides',
     )
   }
-  const pushRoutes =
+  const fanout =
     media && config.pushToken !== ''
-      ? createPushRoutes(config.pushToken, (verdict) => media.pushed(verdict), log, now)
-      : {}
+      ? createPushFanout(config.redisUrl, (verdict) => media.pushed(verdict), log)
+      : null
+  const pushRoutes = fanout
+    ? createPushRoutes(
+        {
+          token: config.pushToken,
+          aes: config.pushAesKey ? { key: pushAesKey(config.pushAesKey), appid: config.appid } : null,
+        },
+        (verdict) => fanout.publish(verdict),
+        log,
+        now,
+      )
+    : {}
 
   // A quota store outage must not take the relay down with it: count nothing and log.
   const guarded = async (what: string, run: () => Promise<void>): Promise<void> => {
@@ -195,6 +208,7 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
     async close() {
       await store?.close()
       await loginLimiter?.close()
+      await fanout?.close()
     },
   }
   return hooks
