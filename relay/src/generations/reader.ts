@@ -85,6 +85,7 @@ export async function readGeneration(
     return reading
   }
   res.on('close', () => {
+    writer.stopHeartbeat()
     if (ended) return
     ended = true
     unwatch()
