@@ -34,9 +34,10 @@ export interface GenerationInfo {
   endId: number | null
 }
 
-/** One read. */
+/** One read: `count` whole frames, back to back in `data` (what a reader writes as it is). */
 export interface FrameBatch {
-  frames: Buffer[]
+  data: Buffer
+  count: number
   endId: number | null
 }
 

@@ -60,10 +60,10 @@ export async function readGeneration(
       const batch = await store.read(id, position)
       if (ended) return
       if (!batch) return finish(notFound())
-      if (batch.frames.length > 0) {
-        position += batch.frames.length
-        if (!writer.write(Buffer.concat(batch.frames))) await new Promise<void>((r) => writer.onceDrained(r))
-        if (batch.frames.length === READ_BATCH) again = true
+      if (batch.count > 0) {
+        position += batch.count
+        if (!writer.write(batch.data)) await new Promise<void>((r) => writer.onceDrained(r))
+        if (batch.count === READ_BATCH) again = true
       }
       if (batch.endId !== null && position >= batch.endId) return finish()
     } while (again && !ended)

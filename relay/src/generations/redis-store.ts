@@ -116,10 +116,8 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
         return value
       }) as [Array<string | null>, Array<[Buffer, Buffer[]]>]
       if (!meta[0]) return null
-      return {
-        frames: range.map(([, fields]) => fields[1] as Buffer),
-        endId: meta[1] ? Number(meta[1]) : null,
-      }
+      const frames = range.map(([, fields]) => fields[1] as Buffer)
+      return { data: Buffer.concat(frames), count: frames.length, endId: meta[1] ? Number(meta[1]) : null }
     },
     async watch(id, callback) {
       let set = watchers.get(id)
