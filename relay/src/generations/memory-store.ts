@@ -14,11 +14,22 @@ interface Entry {
 /** How often expired generations are dropped; lookups check expiry themselves, so this only frees memory. */
 const SWEEP_MS = 1000
 
+const EMPTY = Buffer.alloc(0)
+
+/** The memory store, plus what the Redis store needs of it as its mirror of the generations running here. */
+export interface MemoryFrameStore extends FrameStore {
+  /** Whether `id` is held here. */
+  has(id: string): boolean
+  /** Drops `id` now (the Redis store, once its frames are all in Redis). */
+  forget(id: string): void
+}
+
 /**
  * Frames in this process's memory: one relay instance (or every worker its own, when no Redis is
- * shared). Frames are kept as the Buffers the recorder made, so a replay is a slice, not a copy.
+ * shared). Reads are synchronous underneath: a reader following a live answer is written to in the
+ * same turn as the frame was recorded.
  */
-export function createMemoryFrameStore(options: FrameStoreOptions): FrameStore {
+export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameStore {
   const entries = new Map<string, Entry>()
   const watchers = new Map<string, Set<() => void>>()
   const cancelListeners: Array<(id: string) => void> = []
@@ -36,6 +47,26 @@ export function createMemoryFrameStore(options: FrameStoreOptions): FrameStore {
     for (const id of entries.keys()) live(id)
   }, SWEEP_MS)
   sweep.unref()
+  const readNow = (id: string, after: number): FrameBatch | null => {
+    const entry = live(id)
+    if (!entry) return null
+    const packed = entry.packed
+    if (packed) {
+      const last = Math.min(after + READ_BATCH, packed.offsets.length - 1)
+      if (last <= after) return { data: EMPTY, count: 0, endId: entry.endId }
+      const data = packed.data.subarray(packed.offsets[after], packed.offsets[last])
+      return { data, count: last - after, endId: entry.endId }
+    }
+    const frames = entry.frames
+    // A follower asks for the one frame just recorded: that Buffer as it is, no copy.
+    if (after === frames.length - 1) return { data: frames[after] as Buffer, count: 1, endId: entry.endId }
+    const batch = frames.slice(after, after + READ_BATCH)
+    return {
+      data: batch.length === 0 ? EMPTY : Buffer.concat(batch),
+      count: batch.length,
+      endId: entry.endId,
+    }
+  }
   return {
     async create(id, owner) {
       if (live(id)) return false
@@ -68,19 +99,10 @@ export function createMemoryFrameStore(options: FrameStoreOptions): FrameStore {
       entry.frames = []
       notify(id)
     },
-    async read(id, after): Promise<FrameBatch | null> {
-      const entry = live(id)
-      if (!entry) return null
-      const packed = entry.packed
-      if (packed) {
-        const last = Math.min(after + READ_BATCH, packed.offsets.length - 1)
-        if (last <= after) return { data: Buffer.alloc(0), count: 0, endId: entry.endId }
-        const data = packed.data.subarray(packed.offsets[after], packed.offsets[last])
-        return { data, count: last - after, endId: entry.endId }
-      }
-      const frames = entry.frames.slice(after, after + READ_BATCH)
-      return { data: Buffer.concat(frames), count: frames.length, endId: entry.endId }
+    async read(id, after) {
+      return readNow(id, after)
     },
+    readNow,
     async watch(id, callback) {
       let set = watchers.get(id)
       if (!set) {
@@ -90,7 +112,7 @@ export function createMemoryFrameStore(options: FrameStoreOptions): FrameStore {
       set.add(callback)
       return () => {
         set.delete(callback)
-        if (set.size === 0) watchers.delete(id)
+        if (set.size === 0 && watchers.get(id) === set) watchers.delete(id)
       }
     },
     async requestCancel(id) {
@@ -104,6 +126,10 @@ export function createMemoryFrameStore(options: FrameStoreOptions): FrameStore {
       clearInterval(sweep)
       entries.clear()
       watchers.clear()
+    },
+    has: (id) => live(id) !== null,
+    forget(id) {
+      entries.delete(id)
     },
   }
 }
