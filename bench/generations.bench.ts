@@ -144,24 +144,15 @@ async function main(): Promise<void> {
   const memoryRelay = started(await startRelay(emitterPort, GENERATION_ENV))
   const redisRelay = started(await startRelay(emitterPort, { ...GENERATION_ENV, REDIS_URL: redis.url }))
   const auth = { authorization: `Bearer ${RELAY_TOKEN}` }
+  /** A relay's two rows: plain streams and resumable ones, through the same process. */
+  const rows = (plain: Target['name'], resumed: Target['name'], relay: RelayProcess): Target[] => [
+    { name: plain, url: relay.url, headers: auth, pid: () => relay.child.pid },
+    { name: resumed, url: relay.url, headers: auth, headersOf: resumable, pid: () => relay.child.pid },
+  ]
   const targets: Target[] = [
     { name: 'direct', url: `http://127.0.0.1:${emitterPort}` },
-    { name: 'relay', url: memoryRelay.url, headers: auth, pid: () => memoryRelay.child.pid },
-    {
-      name: 'resumable',
-      url: memoryRelay.url,
-      headers: auth,
-      headersOf: resumable,
-      pid: () => memoryRelay.child.pid,
-    },
-    { name: 'redis-relay', url: redisRelay.url, headers: auth, pid: () => redisRelay.child.pid },
-    {
-      name: 'resumable-redis',
-      url: redisRelay.url,
-      headers: auth,
-      headersOf: resumable,
-      pid: () => redisRelay.child.pid,
-    },
+    ...rows('relay', 'resumable', memoryRelay),
+    ...rows('redis-relay', 'resumable-redis', redisRelay),
   ]
   // Warm every path at full size once, unmeasured.
   await httpJson(emitterPort, 'POST', '/__bench/mode', { events: 5, intervalMs: 20, idle: false })

@@ -125,19 +125,21 @@ export interface RoundTrips {
 }
 
 /**
- * Counts what the relay sent Redis while `run` ran. MONITOR prints each command with its
- * microsecond timestamp and client: the commands of one pipeline are read by Redis together and
- * share both, so one (timestamp, client) group is one round trip.
+ * Counts what the relay sent Redis while `run` ran. MONITOR lists commands in the order Redis ran
+ * them, each with its client: the commands of one pipeline arrive in one read and run back to back,
+ * so a run of consecutive commands from one client is one round trip (two round trips of one client
+ * that Redis read together count as one, as they cost one).
  */
 export async function redisRoundTrips(redisUrl: string, run: () => Promise<void>): Promise<RoundTrips> {
   const monitorClient = new Redis(redisUrl)
   const monitor = await monitorClient.monitor()
-  const groups = new Map<string, string[]>()
-  monitor.on('monitor', (time: string, args: string[], source: string) => {
-    const key = `${time} ${source}`
-    const group = groups.get(key)
-    if (group) group.push(String(args[0]).toLowerCase())
-    else groups.set(key, [String(args[0]).toLowerCase()])
+  const groups: string[][] = []
+  let lastSource = ''
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const command = String(args[0]).toLowerCase()
+    if (source === lastSource) groups.at(-1)?.push(command)
+    else groups.push([command])
+    lastSource = source
   })
   await run()
   await new Promise((r) => setTimeout(r, 500))
@@ -146,10 +148,7 @@ export async function redisRoundTrips(redisUrl: string, run: () => Promise<void>
   let frames = 0
   let writeRoundTrips = 0
   let readRoundTrips = 0
-  let all = 0
-  for (const commands of groups.values()) {
-    if (commands.includes('monitor')) continue
-    all++
+  for (const commands of groups) {
     const xadds = commands.filter((c) => c === 'xadd').length
     frames += xadds
     if (xadds > 0) writeRoundTrips++
@@ -160,7 +159,7 @@ export async function redisRoundTrips(redisUrl: string, run: () => Promise<void>
     frames,
     writeRoundTrips,
     readRoundTrips,
-    perEvent: per(all),
+    perEvent: per(groups.length),
     writesPerEvent: per(writeRoundTrips),
     readsPerEvent: per(readRoundTrips),
   }

@@ -96,7 +96,12 @@ describe('resumable generations across relay instances (Redis Streams)', () => {
       emu.setBehaviour({ transcript: 'openai-basic', chunkSize: 4096, delayMs: 0 })
       const id = freshId()
       await gen.startGeneration(c.url, id, { token: ALICE })
-      expect(await client.exists(`relay:gen:{${id}}:frames`, `relay:gen:{${id}}:meta`)).toBe(2)
+      // The reader on C read C's mirror; Redis gets the frames in C's next write batch.
+      let keys = 0
+      for (let tries = 0; keys !== 2 && tries < 100; tries++) {
+        keys = await client.exists(`relay:gen:{${id}}:frames`, `relay:gen:{${id}}:meta`)
+      }
+      expect(keys).toBe(2)
       expect((await gen.resumeGeneration(d.url, id, { token: ALICE })).status).toBe(200)
       let status = 200
       const until = Date.now() + 10_000
