@@ -1,4 +1,5 @@
 import { type FrameBatch, type FrameStore, type FrameStoreOptions, READ_BATCH } from './frame-store'
+import { createWatchers } from './watchers'
 
 interface Entry {
   owner: string
@@ -31,7 +32,7 @@ export interface MemoryFrameStore extends FrameStore {
  */
 export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameStore {
   const entries = new Map<string, Entry>()
-  const watchers = new Map<string, Set<() => void>>()
+  const watchers = createWatchers()
   const cancelListeners: Array<(id: string) => void> = []
   const live = (id: string): Entry | null => {
     const entry = entries.get(id)
@@ -39,9 +40,6 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
     if (entry.expiresAt > options.now()) return entry
     entries.delete(id)
     return null
-  }
-  const notify = (id: string): void => {
-    for (const callback of watchers.get(id) ?? []) callback()
   }
   const sweep = setInterval(() => {
     for (const id of entries.keys()) live(id)
@@ -88,7 +86,7 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
       if (!entry) return
       for (const frame of frames) entry.frames.push(frame)
       if (entry.endId === null) entry.expiresAt = options.now() + options.liveTtlMs
-      notify(id)
+      watchers.notify(id)
     },
     end(id, lastId) {
       const entry = entries.get(id)
@@ -97,23 +95,14 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
       entry.expiresAt = options.now() + options.ttlMs
       entry.packed = pack(entry.frames)
       entry.frames = []
-      notify(id)
+      watchers.notify(id)
     },
     async read(id, after) {
       return readNow(id, after)
     },
     readNow,
     async watch(id, callback) {
-      let set = watchers.get(id)
-      if (!set) {
-        set = new Set()
-        watchers.set(id, set)
-      }
-      set.add(callback)
-      return () => {
-        set.delete(callback)
-        if (set.size === 0 && watchers.get(id) === set) watchers.delete(id)
-      }
+      return watchers.add(id, callback)
     },
     async requestCancel(id) {
       for (const listener of cancelListeners) listener(id)

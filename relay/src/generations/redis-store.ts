@@ -3,6 +3,7 @@ import type { FrameBatch, FrameStore, FrameStoreOptions } from './frame-store'
 import { READ_BATCH } from './frame-store'
 import { createMemoryFrameStore } from './memory-store'
 import { CANCEL_CHANNEL, FRAMES_CHANNEL, generationKeys } from './redis-keys'
+import { createWatchers } from './watchers'
 
 /** A generation past this many frames is cut by the recorder's byte cap long before; MAXLEN only guards Redis. */
 const MAX_FRAMES = 200_000
@@ -40,7 +41,7 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
   redis.on('error', () => undefined)
   const mirror = createMemoryFrameStore(options)
   let subscriber: Redis | null = null
-  const watchers = new Map<string, Set<() => void>>()
+  const watchers = createWatchers()
   const cancelListeners: Array<(id: string) => void> = []
   let pending = new Map<string, Pending>()
   let flushing: Promise<void> = Promise.resolve()
@@ -57,7 +58,7 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
         for (const listener of cancelListeners) listener(message)
         return
       }
-      for (const id of message.split(' ')) for (const callback of watchers.get(id) ?? []) callback()
+      for (const id of message.split(' ')) watchers.notify(id)
     })
     subscriber = sub
     return sub
@@ -168,16 +169,7 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
       // A generation running here notifies through its mirror; one running elsewhere through FRAMES_CHANNEL.
       if (mirror.has(id)) return mirror.watch(id, callback)
       await subscribed()
-      let set = watchers.get(id)
-      if (!set) {
-        set = new Set()
-        watchers.set(id, set)
-      }
-      set.add(callback)
-      return () => {
-        set.delete(callback)
-        if (set.size === 0 && watchers.get(id) === set) watchers.delete(id)
-      }
+      return watchers.add(id, callback)
     },
     async requestCancel(id) {
       await redis.publish(CANCEL_CHANNEL, id)
