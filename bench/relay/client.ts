@@ -29,6 +29,8 @@ export interface LoadOptions {
    */
   steadyUntilMs?: number
   headers?: Record<string, string>
+  /** Headers of the i-th stream on top of `headers` (e.g. its own X-Generation-Id); the request is then built per stream. */
+  headersOf?: (i: number) => Record<string, string>
 }
 
 /** What one load run saw. Latencies in milliseconds. */
@@ -98,7 +100,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     })
     const gap = options.rampMs / options.concurrency
     for (let i = 0; i < options.concurrency; i++) {
-      setTimeout(() => closers.push(openTimedStream(url, request, sink(monotonicMs()))), i * gap)
+      const bytes = options.headersOf
+        ? requestBytes(url, { ...options.headers, ...options.headersOf(i) }, BODY)
+        : request
+      setTimeout(() => closers.push(openTimedStream(url, bytes, sink(monotonicMs()))), i * gap)
     }
   })
   for (const close of closers) close()

@@ -11,11 +11,21 @@ export const PATH = '/v1/chat/completions'
 
 /** Where the load goes: the emitter itself, nginx, the relay, or an extra row (see relay.bench.ts). */
 export interface Target {
-  name: 'direct' | 'nginx' | 'relay' | 'relay-2w' | 'node-floor'
+  name:
+    | 'direct'
+    | 'nginx'
+    | 'relay'
+    | 'relay-2w'
+    | 'node-floor'
+    | 'resumable'
+    | 'redis-relay'
+    | 'resumable-redis'
   url: string
   /** Only these concurrencies (all when absent): extra rows that would lengthen the run. */
   only?: number[]
   headers?: Record<string, string>
+  /** Per-stream headers (a resumable stream's own X-Generation-Id). */
+  headersOf?: (i: number) => Record<string, string>
   /** The proxy process whose CPU time is charged to the run (none for the direct path). */
   pid?: () => number
 }
@@ -61,7 +71,13 @@ export async function latencyRuns(
         const timeoutMs = phase.rampMs + phase.events * phase.intervalMs + 15_000
         const cpuBefore = target.pid ? treeCpuMs(target.pid()) : 0
         const dropsBefore = listenDrops()
-        const result = await runLoad({ url: target.url + PATH, ...phase, timeoutMs, headers: target.headers })
+        const result = await runLoad({
+          url: target.url + PATH,
+          ...phase,
+          timeoutMs,
+          headers: target.headers,
+          headersOf: target.headersOf,
+        })
         result.listenDrops = listenDrops() - dropsBefore
         if (target.pid) result.proxyCpuMs = treeCpuMs(target.pid()) - cpuBefore
         const key = `${target.name}:${phase.concurrency}`

@@ -190,4 +190,29 @@ describe('relay: content security (RELAY_SECCHECK=1) over real sockets', () => {
     expect(everything).not.toContain(wx.secret)
     expect(everything).not.toContain(UPSTREAM_KEY)
   })
+  it('a resumable generation is checked once: attaching again replays the checked frames without new checks', async () => {
+    const pieces = Array.from({ length: 30 }, (_, i) =>
+      i === 20 ? `违禁词${'好'.repeat(97)}` : '好'.repeat(100),
+    )
+    up.setBehaviour({ body: sseBody(pieces), chunkSize: 400, delayMs: 2 })
+    const { relay, token } = await start()
+    const id = 'seccheck_generation_1'
+    const first = await chat(relay.relay.url, token, '写一篇长文', {
+      model: MODEL,
+      headers: { 'X-Generation-Id': id },
+    })
+    expect(errorFrame(first.text)).toMatchObject({ code: 'content_blocked' })
+    expect(first.text).not.toContain('违禁词')
+    const checks = wx.checked.length
+    const attach = { authorization: `Bearer ${token}`, 'X-Generation-Id': id }
+    const replay = await fetch(`${relay.relay.url}/v1/generations/${id}/stream`, { headers: attach })
+    const again = await chat(relay.relay.url, token, '写一篇长文', {
+      model: MODEL,
+      headers: { 'X-Generation-Id': id },
+    })
+    expect(await replay.text()).toBe(first.text)
+    expect(again.text).toBe(first.text)
+    expect(wx.checked.length).toBe(checks)
+    expect(up.requests).toHaveLength(1)
+  })
 })

@@ -77,3 +77,12 @@ export function cancelGeneration(url: string, id: string, token?: string): Promi
 export function errorCode(text: string): string | undefined {
   return /"code":"([a-z_]+)"/.exec(text)?.[1]
 }
+
+/** Fresh valid generation ids, `<prefix>_<pid>_<n>_id`, unique across the test files running at once. */
+export function idMaker(prefix: string): () => string {
+  let counter = 0
+  return () => {
+    counter++
+    return `${prefix}_${process.pid}_${counter}_id`
+  }
+}

@@ -4,6 +4,7 @@ import {
   cancelGeneration,
   errorCode,
   framesOf,
+  idMaker,
   idsOf,
   resumeGeneration,
   startGeneration,
@@ -48,12 +49,7 @@ beforeEach(() => {
   emu.setBehaviour(TRANSCRIPT)
 })
 
-let counter = 0
-/** A fresh valid generation id. */
-function freshId(): string {
-  counter++
-  return `gen_${process.pid}_${counter}_abcdef`
-}
+const freshId = idMaker('gen')
 
 /** The whole recorded transcript of one uninterrupted resumable answer. */
 async function reference(): Promise<Buffer[]> {

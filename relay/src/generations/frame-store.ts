@@ -15,6 +15,11 @@ export interface FrameStore {
   end(id: string, lastId: number): void
   /** Frames after `after` (a bounded batch) and the end id if known; null when the generation is gone. */
   read(id: string, after: number): Promise<FrameBatch | null>
+  /**
+   * The same read without waiting, when this process holds the frames (memory, or a generation
+   * running here); undefined when only `read` can tell. Saves a promise per event on the hot path.
+   */
+  readNow(id: string, after: number): FrameBatch | null | undefined
   /** Calls `callback` whenever frames (or the end) of `id` may have been added; resolves to unsubscribe. */
   watch(id: string, callback: () => void): Promise<() => void>
   /** Asks whichever instance runs `id` to cancel it (this one included). */
@@ -34,9 +39,10 @@ export interface GenerationInfo {
   endId: number | null
 }
 
-/** One read. */
+/** One read: `count` whole frames, back to back in `data` (what a reader writes as it is). */
 export interface FrameBatch {
-  frames: Buffer[]
+  data: Buffer
+  count: number
   endId: number | null
 }
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { SseWriter } from '../chat/sse-writer'
 import { RelayError } from '../errors'
-import { type FrameStore, READ_BATCH } from './frame-store'
+import { type FrameBatch, type FrameStore, READ_BATCH } from './frame-store'
 import { notFound } from './id'
 
 /** One client following a generation. */
@@ -16,13 +16,17 @@ function unavailable(): RelayError {
   return new RelayError(503, 'generation_unavailable', 'The answer store is unreachable, retry shortly')
 }
 
+/** What a reader does after writing a batch. */
+type Next = 'more' | 'idle' | 'drain' | 'done'
+
 /**
  * Streams a generation to one client: `200 text/event-stream` echoing `X-Generation-Id`, the stored
  * frames after `after`, then the live ones as they are recorded, and the end exactly as recorded
  * (`[DONE]` or the error frame). It pulls from the store: a slow client holds a position, not a
- * copy, and leaves the answer's pace alone. While nothing comes, the writer's `: keep-alive`
- * comments (no id) keep proxies from closing; the store is also polled at that pace, in case a
- * notification was lost or the instance that ran the answer died.
+ * copy, and leaves the answer's pace alone. Frames this process holds are read and written in the
+ * turn they were recorded (no promise per event); others after a store round trip. While nothing
+ * comes, the writer's `: keep-alive` comments (no id) keep proxies from closing; the store is also
+ * polled at that pace, in case a notification was lost or the instance that ran the answer died.
  */
 export async function readGeneration(
   res: ServerResponse,
@@ -36,72 +40,108 @@ export async function readGeneration(
   writer.commit('ok')
   let position = after
   let ended = false
-  let reading: Promise<void> | null = null
+  /** A read or a wait for the client to drain is under way; a notification meanwhile sets `again`. */
+  let busy = false
   let again = false
+  let idleWaiters: Array<() => void> = []
   let resolveDone = (): void => undefined
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve
   })
   let unwatch = (): void => undefined
-  const poll = setInterval(() => void pump(), heartbeatMs)
+  const poll = setInterval(() => pump(), heartbeatMs)
   poll.unref()
+  const stop = (): void => {
+    ended = true
+    unwatch()
+    clearInterval(poll)
+    resolveDone()
+  }
   const finish = (error?: unknown): void => {
     if (ended) return
-    ended = true
-    unwatch()
-    clearInterval(poll)
+    stop()
     if (error !== undefined) writer.fail(error)
     else writer.end()
-    resolveDone()
   }
-  const readOn = async (): Promise<void> => {
-    do {
-      again = false
-      const batch = await store.read(id, position)
-      if (ended) return
-      if (!batch) return finish(notFound())
-      if (batch.frames.length > 0) {
-        position += batch.frames.length
-        if (!writer.write(Buffer.concat(batch.frames))) await new Promise<void>((r) => writer.onceDrained(r))
-        if (batch.frames.length === READ_BATCH) again = true
-      }
-      if (batch.endId !== null && position >= batch.endId) return finish()
-    } while (again && !ended)
-  }
-  /** One read at a time; a notification meanwhile makes it read once more. */
-  const pump = (): Promise<void> => {
-    if (ended) return Promise.resolve()
-    if (reading) {
-      again = true
-      return reading
+  const take = (batch: FrameBatch | null): Next => {
+    if (ended) return 'done'
+    if (!batch) {
+      finish(notFound())
+      return 'done'
     }
-    reading = readOn()
-      .catch(() => finish(unavailable()))
-      .finally(() => {
-        reading = null
-        // A notification that came while the last read was finishing.
-        if (again) void pump()
+    let drain = false
+    if (batch.count > 0) {
+      position += batch.count
+      drain = !writer.write(batch.data)
+    }
+    if (batch.endId !== null && position >= batch.endId) {
+      finish()
+      return 'done'
+    }
+    if (drain) return 'drain'
+    return batch.count === READ_BATCH || again ? 'more' : 'idle'
+  }
+  /** After a batch: read on, wait for the client, or rest until the next notification. */
+  const settle = (next: Next): void => {
+    if (next === 'drain') {
+      writer.onceDrained(() => {
+        busy = false
+        pump()
       })
-    return reading
+      return
+    }
+    busy = false
+    if (next === 'more') pump()
+    else {
+      const waiters = idleWaiters
+      idleWaiters = []
+      for (const wake of waiters) wake()
+    }
+  }
+  const pump = (): void => {
+    if (ended) return
+    if (busy) {
+      again = true
+      return
+    }
+    busy = true
+    for (;;) {
+      again = false
+      const now = store.readNow(id, position)
+      if (now === undefined) {
+        store.read(id, position).then(
+          (batch) => settle(take(batch)),
+          () => {
+            finish(unavailable())
+            settle('done')
+          },
+        )
+        return
+      }
+      const next = take(now)
+      if (next !== 'more') {
+        settle(next)
+        return
+      }
+    }
   }
   res.on('close', () => {
-    if (ended) return
-    ended = true
-    unwatch()
-    clearInterval(poll)
-    resolveDone()
+    writer.stopHeartbeat()
+    if (!ended) stop()
+    settle('done')
   })
   try {
-    unwatch = await store.watch(id, () => void pump())
+    unwatch = await store.watch(id, pump)
   } catch {
     finish(unavailable())
   }
   if (ended) unwatch()
-  void pump()
+  pump()
   return {
     done,
     async close(error) {
-      await pump()
+      pump()
+      if (busy) await new Promise<void>((wake) => idleWaiters.push(wake))
       finish(error)
     },
   }

@@ -7,14 +7,14 @@ export const generationKeys = {
   frames: (id: string) => `relay:gen:{${id}}:frames`,
   /** Hash: `owner`, and `end` (the last frame's id) once the generation ended. */
   meta: (id: string) => `relay:gen:{${id}}:meta`,
-  /** Pub/sub channel: "frames were added" (the message carries nothing; readers read the stream). */
-  notify: (id: string) => `relay:gen:{${id}}:notify`,
 }
+
+/**
+ * Pub/sub channel of "frames were added": one message per write batch of an instance, the ids of
+ * the generations it wrote, space-separated. One channel rather than one per generation: one
+ * PUBLISH per batch, not per event, and one subscription per instance, not per reader.
+ */
+export const FRAMES_CHANNEL = 'relay:gen:frames'
 
 /** Pub/sub channel on which any instance asks the one running a generation to cancel it (message: the id). */
 export const CANCEL_CHANNEL = 'relay:gen:cancel'
-
-/** The generation id of a notify channel's name. */
-export function idOfNotifyChannel(channel: string): string | null {
-  return /^relay:gen:\{([A-Za-z0-9_-]+)\}:notify$/.exec(channel)?.[1] ?? null
-}
