@@ -218,17 +218,17 @@ describe('resumable generations (memory store)', () => {
 
   test('without X-Generation-Id nothing changes: no ids, no echo, a client that leaves aborts the upstream', async () => {
     emu.setBehaviour(SLOW)
+    const at = emu.requests.length
     const res = await chat(
       relay.url,
-      userMessage('hi'),
+      userMessage('hi', { model: 'deepseek-reasoner' }),
       { Authorization: `Bearer ${ALICE}` },
-      {
-        abortWhen: (text) => dataFrames(text).length >= 2,
-      },
+      { abortWhen: (text) => dataFrames(text).length >= 2 },
     )
+    expect(res.status).toBe(200)
     expect(res.headers['x-generation-id']).toBeUndefined()
     expect(res.text).not.toMatch(/^id:/m)
-    const upstream = emu.requests.at(-1)
+    const upstream = emu.requests[at]
     await upstream?.closed
     expect(upstream?.aborted).toBe(true)
   })
