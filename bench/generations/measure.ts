@@ -126,20 +126,24 @@ export interface RoundTrips {
 
 /**
  * Counts what the relay sent Redis while `run` ran. MONITOR lists commands in the order Redis ran
- * them, each with its client: the commands of one pipeline arrive in one read and run back to back,
- * so a run of consecutive commands from one client is one round trip (two round trips of one client
- * that Redis read together count as one, as they cost one).
+ * them, each with its client and a microsecond time: the commands of one pipeline arrive in one read
+ * and run back to back, so consecutive commands of one client less than GAP_US apart are one round
+ * trip (the relay's write batches are 5 ms apart).
  */
 export async function redisRoundTrips(redisUrl: string, run: () => Promise<void>): Promise<RoundTrips> {
+  const GAP_US = 500
   const monitorClient = new Redis(redisUrl)
   const monitor = await monitorClient.monitor()
   const groups: string[][] = []
   let lastSource = ''
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+  let lastUs = 0
+  monitor.on('monitor', (time: string, args: string[], source: string) => {
     const command = String(args[0]).toLowerCase()
-    if (source === lastSource) groups.at(-1)?.push(command)
+    const us = Number(time) * 1e6
+    if (source === lastSource && us - lastUs < GAP_US) groups.at(-1)?.push(command)
     else groups.push([command])
     lastSource = source
+    lastUs = us
   })
   await run()
   await new Promise((r) => setTimeout(r, 500))

@@ -56,6 +56,12 @@ async function main(): Promise<void> {
         'relay: RELAY_RATE_LIMIT without REDIS_URL is counted per worker; set REDIS_URL to share it.',
       )
     }
+    if (!config.redisUrl) {
+      // node:cluster hands a reattach to any worker; without a shared store most would answer 404.
+      console.warn(
+        'relay: RELAY_WORKERS > 1 without REDIS_URL — resumable answers live in one worker each; set REDIS_URL to share them.',
+      )
+    }
     console.log(`relay: starting ${workers} workers`)
     runPrimary(workers)
     return

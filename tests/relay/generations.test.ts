@@ -202,19 +202,33 @@ describe('resumable generations (memory store)', () => {
     expect(errorCode(dataFrames(replay.text).at(-1) ?? '')).toBe('cancelled')
   })
 
+  test('an upstream refusal before the commit keeps its status for the starter; readers get it as the error frame', async () => {
+    emu.queueBehaviours({ status: 401 })
+    const id = freshId()
+    const res = await startGeneration(relay.url, id, { token: ALICE })
+    expect(res.status).toBe(502)
+    expect(errorCode(res.text)).toBe('upstream_auth_failed')
+    const replay = await resumeGeneration(relay.url, id, { token: ALICE })
+    expect(replay.status).toBe(200)
+    expect(idsOf(framesOf(replay.body))).toEqual([1])
+    expect(errorCode(dataFrames(replay.text)[0] ?? '')).toBe('upstream_auth_failed')
+    const bad = await resumeGeneration(relay.url, id, { token: ALICE, lastEventId: Number.NaN })
+    expect(bad.status).toBe(400)
+  })
+
   test('without X-Generation-Id nothing changes: no ids, no echo, a client that leaves aborts the upstream', async () => {
     emu.setBehaviour(SLOW)
+    const at = emu.requests.length
     const res = await chat(
       relay.url,
-      userMessage('hi'),
+      userMessage('hi', { model: 'deepseek-reasoner' }),
       { Authorization: `Bearer ${ALICE}` },
-      {
-        abortWhen: (text) => dataFrames(text).length >= 2,
-      },
+      { abortWhen: (text) => dataFrames(text).length >= 2 },
     )
+    expect(res.status).toBe(200)
     expect(res.headers['x-generation-id']).toBeUndefined()
     expect(res.text).not.toMatch(/^id:/m)
-    const upstream = emu.requests.at(-1)
+    const upstream = emu.requests[at]
     await upstream?.closed
     expect(upstream?.aborted).toBe(true)
   })

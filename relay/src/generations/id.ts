@@ -43,3 +43,17 @@ export function ownerOf(userId: string): string {
 export function notFound(): RelayError {
   return new RelayError(404, 'generation_not_found', 'No such generation (unknown, expired or not yours)')
 }
+
+/** The answer when the store (Redis) cannot be reached: retry shortly, nothing is lost yet. */
+export function unavailable(): RelayError {
+  return new RelayError(503, 'generation_unavailable', 'The answer store is unreachable, retry shortly')
+}
+
+/** `call`'s result, or a 503 `generation_unavailable` when the store failed (not a 500: it is not the relay's fault). */
+export async function fromStore<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call
+  } catch {
+    throw unavailable()
+  }
+}

@@ -3,10 +3,16 @@ import { createWatchers } from './watchers'
 
 interface Entry {
   owner: string
-  /** The frames of a live generation, each as recorded. */
-  frames: Buffer[]
-  /** Once ended: every frame in one buffer, frame n at offsets[n-1]…offsets[n] (see `pack`). */
-  packed: { data: Buffer; offsets: Uint32Array } | null
+  /**
+   * Every frame back to back, frame n at offsets[n-1]…offsets[n]. One growing buffer per generation
+   * instead of a Buffer per frame: recording an event leaves no object behind for the garbage
+   * collector to copy while the answer runs (at a thousand streams, surviving per-event objects are
+   * what made young-generation pauses, and every stream's latency, grow).
+   */
+  data: Buffer
+  size: number
+  offsets: Uint32Array
+  count: number
   endId: number | null
   /** When it may be forgotten: TTL after its end, or `liveTtlMs` after its last frame while live. */
   expiresAt: number
@@ -16,6 +22,8 @@ interface Entry {
 const SWEEP_MS = 1000
 
 const EMPTY = Buffer.alloc(0)
+/** First capacity of a generation's buffer (it doubles as needed): a short answer's size. */
+const FIRST_BYTES = 8 * 1024
 
 /** The memory store, plus what the Redis store needs of it as its mirror of the generations running here. */
 export interface MemoryFrameStore extends FrameStore {
@@ -48,30 +56,21 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
   const readNow = (id: string, after: number): FrameBatch | null => {
     const entry = live(id)
     if (!entry) return null
-    const packed = entry.packed
-    if (packed) {
-      const last = Math.min(after + READ_BATCH, packed.offsets.length - 1)
-      if (last <= after) return { data: EMPTY, count: 0, endId: entry.endId }
-      const data = packed.data.subarray(packed.offsets[after], packed.offsets[last])
-      return { data, count: last - after, endId: entry.endId }
-    }
-    const frames = entry.frames
-    // A follower asks for the one frame just recorded: that Buffer as it is, no copy.
-    if (after === frames.length - 1) return { data: frames[after] as Buffer, count: 1, endId: entry.endId }
-    const batch = frames.slice(after, after + READ_BATCH)
-    return {
-      data: batch.length === 0 ? EMPTY : Buffer.concat(batch),
-      count: batch.length,
-      endId: entry.endId,
-    }
+    const last = Math.min(after + READ_BATCH, entry.count)
+    if (last <= after) return { data: EMPTY, count: 0, endId: entry.endId }
+    const data = entry.data.subarray(entry.offsets[after], entry.offsets[last])
+    return { data, count: last - after, endId: entry.endId }
   }
   return {
     async create(id, owner) {
       if (live(id)) return false
       entries.set(id, {
         owner,
-        frames: [],
-        packed: null,
+        // Not from the pool: it lives as long as the generation, on its own.
+        data: Buffer.allocUnsafeSlow(FIRST_BYTES),
+        size: 0,
+        offsets: new Uint32Array(64),
+        count: 0,
         endId: null,
         expiresAt: options.now() + options.liveTtlMs,
       })
@@ -84,7 +83,7 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
     append(id, _firstId, frames) {
       const entry = entries.get(id)
       if (!entry) return
-      for (const frame of frames) entry.frames.push(frame)
+      for (const frame of frames) add(entry, frame)
       if (entry.endId === null) entry.expiresAt = options.now() + options.liveTtlMs
       watchers.notify(id)
     },
@@ -93,8 +92,7 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
       if (!entry) return
       entry.endId = lastId
       entry.expiresAt = options.now() + options.ttlMs
-      entry.packed = pack(entry.frames)
-      entry.frames = []
+      trim(entry)
       watchers.notify(id)
     },
     async read(id, after) {
@@ -123,23 +121,28 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
   }
 }
 
-/**
- * A finished generation kept for its TTL as one buffer and an offset table instead of a Buffer per
- * frame: a few bytes of index per frame instead of a ~100-byte object, and no 8 KB pool slabs kept
- * alive by small frames that were carved from them next to other, dead, allocations.
- */
-function pack(frames: Buffer[]): { data: Buffer; offsets: Uint32Array } {
-  const offsets = new Uint32Array(frames.length + 1)
-  let size = 0
-  frames.forEach((frame, i) => {
-    offsets[i] = size
-    size += frame.length
-  })
-  offsets[frames.length] = size
-  // Not from the pool: this buffer lives for the TTL on its own.
-  const data = Buffer.allocUnsafeSlow(size)
-  frames.forEach((frame, i) => {
-    frame.copy(data, offsets[i])
-  })
-  return { data, offsets }
+/** Copies `frame` in, growing the buffer and the offset table by doubling (amortised O(1) per frame). */
+function add(entry: Entry, frame: Buffer): void {
+  if (entry.size + frame.length > entry.data.length) {
+    const grown = Buffer.allocUnsafeSlow(Math.max(entry.data.length * 2, entry.size + frame.length))
+    entry.data.copy(grown, 0, 0, entry.size)
+    entry.data = grown
+  }
+  if (entry.count + 1 >= entry.offsets.length) {
+    const grown = new Uint32Array(entry.offsets.length * 2)
+    grown.set(entry.offsets)
+    entry.offsets = grown
+  }
+  frame.copy(entry.data, entry.size)
+  entry.size += frame.length
+  entry.count++
+  entry.offsets[entry.count] = entry.size
+}
+
+/** A finished generation is kept for its TTL at its exact size, not with the room it had to grow. */
+function trim(entry: Entry): void {
+  const data = Buffer.allocUnsafeSlow(entry.size)
+  entry.data.copy(data, 0, 0, entry.size)
+  entry.data = data
+  entry.offsets = entry.offsets.slice(0, entry.count + 1)
 }

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http'
 import { SseWriter } from '../chat/sse-writer'
-import { RelayError } from '../errors'
 import { type FrameBatch, type FrameStore, READ_BATCH } from './frame-store'
-import { notFound } from './id'
+import { notFound, unavailable } from './id'
 
 /** One client following a generation. */
 export interface GenerationReader {
@@ -10,10 +9,6 @@ export interface GenerationReader {
   readonly done: Promise<void>
   /** Ends it now: what is stored is written first, then `error` as a frame if the end was not reached. */
   close(error: unknown): Promise<void>
-}
-
-function unavailable(): RelayError {
-  return new RelayError(503, 'generation_unavailable', 'The answer store is unreachable, retry shortly')
 }
 
 /** What a reader does after writing a batch. */

@@ -3,6 +3,7 @@ import type { FrameBatch, FrameStore, FrameStoreOptions } from './frame-store'
 import { READ_BATCH } from './frame-store'
 import { createMemoryFrameStore } from './memory-store'
 import { CANCEL_CHANNEL, FRAMES_CHANNEL, generationKeys } from './redis-keys'
+import { type BatchPart, createBatchWriter } from './redis-write'
 import { createWatchers } from './watchers'
 
 /** A generation past this many frames is cut by the recorder's byte cap long before; MAXLEN only guards Redis. */
@@ -26,9 +27,9 @@ interface Pending {
 /**
  * Frames in Redis Streams, shared by every relay instance on that Redis: any instance serves any
  * reader, byte-exact, while the generation runs on another.
- * - Writes: appends of a BATCH_MS window go out as one pipeline (an XADD per frame, a PEXPIRE now
- *   and then, one PUBLISH naming the generations written): one round trip per batch, whatever the
- *   number of frames or generations in it.
+ * - Writes: appends of a BATCH_MS window go out as one script call (./redis-write.ts: an XADD per
+ *   frame, a PEXPIRE now and then, one PUBLISH naming the generations written): one round trip and
+ *   one command per batch, whatever the number of frames or generations in it.
  * - Readers on this instance of a generation running here read a memory mirror of it (kept until
  *   its last frame is in Redis): the common case — the client reattaching to the instance that runs
  *   its answer — costs no Redis read per event.
@@ -70,27 +71,20 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
     return subscription
   }
 
+  const write = createBatchWriter(redis, MAX_FRAMES)
   const writeBatch = async (batch: Map<string, Pending>): Promise<void> => {
-    const pipeline = redis.pipeline()
     const now = options.now()
-    for (const [id, { firstId, frames, endId }] of batch) {
-      const key = generationKeys.frames(id)
-      // Frame numbers are the stream ids: "after n" is an XRANGE from n+1, on every instance alike.
-      frames.forEach((frame, i) => {
-        pipeline.xadd(key, 'MAXLEN', '~', MAX_FRAMES, `${firstId + i}-0`, 'f', frame)
-      })
-      if (endId !== null) pipeline.hset(generationKeys.meta(id), 'end', endId)
+    const parts = [...batch].map(([id, { firstId, frames, endId }]): BatchPart => {
       const last = refreshed.get(id)
+      let ttlMs = 0
       if (endId !== null || last === undefined || now - last >= REFRESH_MS) {
-        const ttl = endId === null ? options.liveTtlMs : options.ttlMs
-        pipeline.pexpire(key, ttl)
-        pipeline.pexpire(generationKeys.meta(id), ttl)
+        ttlMs = endId === null ? options.liveTtlMs : options.ttlMs
         if (endId === null) refreshed.set(id, now)
         else refreshed.delete(id)
       }
-    }
-    pipeline.publish(FRAMES_CHANNEL, [...batch.keys()].join(' '))
-    await pipeline.exec()
+      return { id, firstId, frames, endId, ttlMs }
+    })
+    await write(parts)
     // Everything of an ended generation is in Redis now: its readers here can read it there.
     for (const [id, { endId }] of batch) if (endId !== null) mirror.forget(id)
   }

@@ -25,7 +25,9 @@ export function cancelled(message = 'The generation was cancelled'): RelayError 
  */
 export class GenerationRegistry {
   private readonly live = new Map<string, LiveGeneration>()
+  /** Places held per caller and in all: the live generations and those being started. */
   private readonly perOwner = new Map<string, number>()
+  private count = 0
   private readonly sweeper: NodeJS.Timeout
 
   constructor(
@@ -37,32 +39,42 @@ export class GenerationRegistry {
     this.sweeper.unref()
   }
 
-  /** Refuses a new generation of `owner` past the caps (429: the caller may retry once one ended). */
-  admit(owner: string): void {
+  /**
+   * Refuses a new generation of `owner` past the caps (429: the caller may retry once one ended);
+   * otherwise holds its place at once — the store is asked next, and starts racing meanwhile must
+   * not all fit under the cap. `add` keeps the place; the returned function gives it back.
+   */
+  admit(owner: string): () => void {
     if ((this.perOwner.get(owner) ?? 0) >= this.config.perCaller) {
       throw new RelayError(429, 'too_many_generations', 'Too many answers in progress, wait for one to end', {
         'Retry-After': '5',
       })
     }
-    if (this.live.size >= this.config.max) {
+    if (this.count >= this.config.max) {
       throw new RelayError(429, 'relay_at_capacity', 'The relay is busy, please retry', {
         'Retry-After': '5',
       })
     }
+    this.count++
+    this.perOwner.set(owner, (this.perOwner.get(owner) ?? 0) + 1)
+    let held = true
+    return () => {
+      if (!held) return
+      held = false
+      this.release(owner)
+    }
   }
 
+  /** Runs `id` in the place `admit` held for `owner`. */
   add(id: string, owner: string, recorder: GenerationRecorder): void {
     this.live.set(id, { id, owner, recorder, attached: 0, detachedSince: this.now() })
-    this.perOwner.set(owner, (this.perOwner.get(owner) ?? 0) + 1)
   }
 
   remove(id: string): void {
     const generation = this.live.get(id)
     if (!generation) return
     this.live.delete(id)
-    const left = (this.perOwner.get(generation.owner) ?? 1) - 1
-    if (left > 0) this.perOwner.set(generation.owner, left)
-    else this.perOwner.delete(generation.owner)
+    this.release(generation.owner)
   }
 
   get(id: string): LiveGeneration | undefined {
@@ -96,13 +108,15 @@ export class GenerationRegistry {
     for (const id of [...this.live.keys()]) this.stop(id, error)
   }
 
-  /** How many run here now. */
-  get size(): number {
-    return this.live.size
-  }
-
   close(): void {
     clearInterval(this.sweeper)
+  }
+
+  private release(owner: string): void {
+    this.count--
+    const left = (this.perOwner.get(owner) ?? 1) - 1
+    if (left > 0) this.perOwner.set(owner, left)
+    else this.perOwner.delete(owner)
   }
 
   private sweep(): void {

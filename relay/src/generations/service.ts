@@ -7,7 +7,7 @@ import { sendError } from '../http/respond'
 import type { Logger } from '../log'
 import { loggedUser } from '../logged-user'
 import type { FrameStore } from './frame-store'
-import { lastEventIdOf, notFound, ownerOf } from './id'
+import { fromStore, lastEventIdOf, notFound, ownerOf } from './id'
 import { createMemoryFrameStore } from './memory-store'
 import { type GenerationReader, readGeneration } from './reader'
 import { GenerationRecorder, type RecorderEnd } from './recorder'
@@ -89,7 +89,7 @@ export function createGenerations(config: RelayConfig, log: Logger, now: () => n
 
   const generations: Generations = {
     async attachExisting(req, res, userId, id) {
-      const info = await store.info(id)
+      const info = await fromStore(store.info(id))
       if (!info) return false
       if (info.owner !== ownerOf(userId)) {
         throw new RelayError(409, 'generation_id_taken', 'This X-Generation-Id belongs to another caller')
@@ -101,9 +101,14 @@ export function createGenerations(config: RelayConfig, log: Logger, now: () => n
     async start(ctx, res, id, produce) {
       const owner = ownerOf(ctx.user.userId)
       const after = lastEventIdOf(ctx.req)
-      registry.admit(owner)
+      const release = registry.admit(owner)
       // Two starts with one id (a retry racing the original, on any instance): one creates, one attaches.
-      if (!(await store.create(id, owner))) {
+      const created = await fromStore(store.create(id, owner)).catch((error: unknown) => {
+        release()
+        throw error
+      })
+      if (!created) {
+        release()
         if (!(await generations.attachExisting(ctx.req, res, ctx.user.userId, id))) throw notFound()
         return
       }
@@ -127,13 +132,13 @@ export function createGenerations(config: RelayConfig, log: Logger, now: () => n
     },
 
     async stream(req, res, userId, id) {
-      const info = await store.info(id)
+      const info = await fromStore(store.info(id))
       if (!info || info.owner !== ownerOf(userId)) throw notFound()
       await follow(res, id, lastEventIdOf(req))
     },
 
     async cancel(userId, id) {
-      const info = await store.info(id)
+      const info = await fromStore(store.info(id))
       if (!info || info.owner !== ownerOf(userId)) throw notFound()
       if (info.endId !== null) return { id, cancelled: false }
       if (!registry.stop(id, cancelled())) await store.requestCancel(id)
