@@ -143,9 +143,10 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
       if (!owner) return null
       return { owner, endId: end ? Number(end) : null }
     },
-    append(id, firstId, frames) {
-      mirror.append(id, firstId, frames)
-      pendingOf(id, firstId).frames.push(...frames)
+    append(id, firstId, events) {
+      mirror.append(id, firstId, events)
+      // The frames as the mirror laid them out: views, written on with the next batch.
+      pendingOf(id, firstId).frames.push(...mirror.frames(id, firstId, events.length))
       schedule()
     },
     end(id, lastId) {
