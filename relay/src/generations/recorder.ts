@@ -21,8 +21,9 @@ export type RecorderEnd = { kind: 'done' } | { kind: 'error'; error: unknown }
 /**
  * The answer sink of a resumable generation: it takes the answer's output after the relay's output
  * stage (content checks passed, secrets redacted — nothing unchecked is recorded), cuts it into whole
- * events, numbers each `data` event (frame n is `id: n` + the event) and appends it to the store. No socket is written
- * here: every client, the one that started the answer included, is a reader of the store.
+ * events, numbers each `data` event (frame n is `id: n` + the event) and appends it to the store.
+ * No socket is written here: every client, the one that started the answer included, is a reader
+ * of the store.
  */
 export class GenerationRecorder implements AnswerSink {
   committed = false
