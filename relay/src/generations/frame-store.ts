@@ -26,6 +26,13 @@ export interface FrameStore {
   readNow(id: string, after: number): FrameBatch | null | undefined
   /** Calls `callback` whenever frames (or the end) of `id` may have been added; resolves to unsubscribe. */
   watch(id: string, callback: () => void): Promise<() => void>
+  /**
+   * A reader here follows `id`, which may run on another instance: called on attach and at every
+   * poll, so that instance does not take the generation for abandoned (a no-op when it runs here).
+   */
+  touch(id: string): void
+  /** When a reader on another instance last touched `id` (the clock's time), or null. */
+  seenElsewhere(id: string): Promise<number | null>
   /** Asks whichever instance runs `id` to cancel it (this one included). */
   requestCancel(id: string): Promise<void>
   /** Where cancel requests arrive. */

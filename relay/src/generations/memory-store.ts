@@ -112,6 +112,10 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
     async watch(id, callback) {
       return watchers.add(id, callback)
     },
+    touch() {},
+    async seenElsewhere() {
+      return null
+    },
     async requestCancel(id) {
       for (const listener of cancelListeners) listener(id)
     },

@@ -166,6 +166,14 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
       await subscribed()
       return watchers.add(id, callback)
     },
+    touch(id) {
+      if (mirror.has(id)) return
+      redis.set(generationKeys.seen(id), options.now(), 'PX', options.liveTtlMs).catch(() => undefined)
+    },
+    async seenElsewhere(id) {
+      const seen = await redis.get(generationKeys.seen(id))
+      return seen === null ? null : Number(seen)
+    },
     async requestCancel(id) {
       await redis.publish(CANCEL_CHANNEL, id)
     },
