@@ -32,6 +32,12 @@ afterAll(async () => {
 
 beforeEach(() => emu.setBehaviour(SLOW))
 
+/** Two more instances on the same upstream and Redis, with `extra` settings. */
+async function pair(extra: Record<string, string>): Promise<[TestRelay, TestRelay]> {
+  const env = { ...ENV, UPSTREAM_BASE_URL: emu.url, REDIS_URL: redis.url, ...extra }
+  return [await gen.startGenerationRelay(env), await gen.startGenerationRelay(env)]
+}
+
 const freshId = gen.idMaker('redis')
 
 describe('resumable generations across relay instances (Redis Streams)', () => {
@@ -82,15 +88,29 @@ describe('resumable generations across relay instances (Redis Streams)', () => {
     expect(onB.body.equals(res.body)).toBe(true)
   })
 
-  test('expiry: gone from Redis and 404 on both instances after the TTL', async () => {
-    const env = {
-      ...ENV,
-      UPSTREAM_BASE_URL: emu.url,
-      REDIS_URL: redis.url,
-      RELAY_GENERATION_TTL_MS: '300',
+  test('a reader on B keeps the generation running on A from being cancelled as detached', async () => {
+    const [c, d] = await pair({ RELAY_DETACHED_TIMEOUT_MS: '800', RELAY_HEARTBEAT_MS: '100' })
+    try {
+      // About three seconds of answer, several detached timeouts long.
+      emu.setBehaviour({ transcript: 'openai-basic', chunkSize: 64, delayMs: 20 })
+      const id = freshId()
+      const first = gen.framesOf((await gen.startGeneration(c.url, id, { token: ALICE, cutAfter: 1 })).body)
+      const rest = await gen.resumeGeneration(d.url, id, { token: ALICE, lastEventId: first.length })
+      expect(dataFrames(rest.text).at(-1)).toBe('[DONE]')
+      // Nobody anywhere: cancelled after the timeout, as on one instance.
+      const lonely = freshId()
+      const at = emu.requests.length
+      await gen.startGeneration(c.url, lonely, { token: ALICE, cutAfter: 1 })
+      await emu.requests[at]?.closed
+      expect(emu.requests[at]?.aborted).toBe(true)
+    } finally {
+      await c.close()
+      await d.close()
     }
-    const c = await gen.startGenerationRelay(env)
-    const d = await gen.startGenerationRelay(env)
+  })
+
+  test('expiry: gone from Redis and 404 on both instances after the TTL', async () => {
+    const [c, d] = await pair({ RELAY_GENERATION_TTL_MS: '300' })
     const client = new Redis(redis.url)
     try {
       emu.setBehaviour({ transcript: 'openai-basic', chunkSize: 4096, delayMs: 0 })

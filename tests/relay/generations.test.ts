@@ -280,6 +280,25 @@ describe('resumable generations: caps and shutdown', () => {
     }
   })
 
+  test('a reader waiting for the next event gets keep-alive comments without an id, between whole frames', async () => {
+    const local = await startUpstreamEmulator()
+    local.setBehaviour({ transcript: 'openai-basic', chunkSize: 400, delayMs: 120 })
+    const beating = await startGenerationRelay({ UPSTREAM_BASE_URL: local.url, RELAY_HEARTBEAT_MS: '30' })
+    try {
+      const id = freshId()
+      const first = framesOf((await startGeneration(beating.url, id, { cutAfter: 1 })).body)
+      const rest = await resumeGeneration(beating.url, id, { lastEventId: first.length })
+      expect(rest.text).toContain(': keep-alive\n\n')
+      // Comments only ever stand between frames, and never carry an id.
+      const events = rest.text.split('\n\n').filter((event) => event !== '')
+      for (const event of events) expect(event.startsWith('id: ') || /^(: [a-z-]+)$/.test(event)).toBe(true)
+      expect(dataFrames(rest.text).at(-1)).toBe('[DONE]')
+    } finally {
+      await beating.close()
+      await local.close()
+    }
+  })
+
   test('close() ends live generations with relay_shutting_down', async () => {
     const local = await startUpstreamEmulator()
     local.setBehaviour(SLOW)

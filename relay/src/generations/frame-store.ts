@@ -9,8 +9,12 @@ export interface FrameStore {
   create(id: string, owner: string): Promise<boolean>
   /** The owner and, once ended, the id of the last frame; null when unknown or expired. */
   info(id: string): Promise<GenerationInfo | null>
-  /** Appends frames `firstId`, `firstId + 1`, … in order. Stored asynchronously, in order. */
-  append(id: string, firstId: number, frames: Buffer[]): void
+  /**
+   * Records `events` (whole SSE events, each with its blank line) as frames `firstId`, `firstId + 1`,
+   * …: `frameHeader(n)` + the event. The store lays the bytes out itself, so an event is copied once,
+   * into the store, and may be a view of an upstream read. Readers are told once per call.
+   */
+  append(id: string, firstId: number, events: Buffer[]): void
   /** The generation ended with frame `lastId`: it is kept for the TTL from now, then forgotten. */
   end(id: string, lastId: number): void
   /** Frames after `after` (a bounded batch) and the end id if known; null when the generation is gone. */
@@ -22,6 +26,13 @@ export interface FrameStore {
   readNow(id: string, after: number): FrameBatch | null | undefined
   /** Calls `callback` whenever frames (or the end) of `id` may have been added; resolves to unsubscribe. */
   watch(id: string, callback: () => void): Promise<() => void>
+  /**
+   * A reader here follows `id`, which may run on another instance: called on attach and at every
+   * poll, so that instance does not take the generation for abandoned (a no-op when it runs here).
+   */
+  touch(id: string): void
+  /** When a reader on another instance last touched `id` (the clock's time), or null. */
+  seenElsewhere(id: string): Promise<number | null>
   /** Asks whichever instance runs `id` to cancel it (this one included). */
   requestCancel(id: string): Promise<void>
   /** Where cancel requests arrive. */
@@ -44,6 +55,16 @@ export interface FrameBatch {
   data: Buffer
   count: number
   endId: number | null
+}
+
+/** What goes before the event in frame n. */
+export function frameHeader(n: number): string {
+  return `id: ${n}\n`
+}
+
+/** The size of frame n of `event` (what the byte cap counts). */
+export function frameSize(n: number, event: Buffer): number {
+  return 5 + String(n).length + event.length
 }
 
 /** Frames returned by one read at most: a reader writes them, then reads on, so a replay streams. */

@@ -1,4 +1,10 @@
-import { type FrameBatch, type FrameStore, type FrameStoreOptions, READ_BATCH } from './frame-store'
+import {
+  type FrameBatch,
+  type FrameStore,
+  type FrameStoreOptions,
+  frameHeader,
+  READ_BATCH,
+} from './frame-store'
 import { createWatchers } from './watchers'
 
 interface Entry {
@@ -31,6 +37,8 @@ export interface MemoryFrameStore extends FrameStore {
   has(id: string): boolean
   /** Drops `id` now (the Redis store, once its frames are all in Redis). */
   forget(id: string): void
+  /** Views of frames `first`…`first + count - 1` as stored (the Redis store writes them on). */
+  frames(id: string, first: number, count: number): Buffer[]
 }
 
 /**
@@ -80,10 +88,12 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
       const entry = live(id)
       return entry ? { owner: entry.owner, endId: entry.endId } : null
     },
-    append(id, _firstId, frames) {
+    append(id, firstId, events) {
       const entry = entries.get(id)
       if (!entry) return
-      for (const frame of frames) add(entry, frame)
+      events.forEach((event, i) => {
+        add(entry, frameHeader(firstId + i), event)
+      })
       if (entry.endId === null) entry.expiresAt = options.now() + options.liveTtlMs
       watchers.notify(id)
     },
@@ -102,6 +112,10 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
     async watch(id, callback) {
       return watchers.add(id, callback)
     },
+    touch() {},
+    async seenElsewhere() {
+      return null
+    },
     async requestCancel(id) {
       for (const listener of cancelListeners) listener(id)
     },
@@ -118,13 +132,23 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
     forget(id) {
       entries.delete(id)
     },
+    frames(id, first, count) {
+      const entry = entries.get(id)
+      if (!entry) return []
+      const views: Buffer[] = []
+      for (let n = first; n < first + count && n <= entry.count; n++) {
+        views.push(entry.data.subarray(entry.offsets[n - 1], entry.offsets[n]))
+      }
+      return views
+    },
   }
 }
 
-/** Copies `frame` in, growing the buffer and the offset table by doubling (amortised O(1) per frame). */
-function add(entry: Entry, frame: Buffer): void {
-  if (entry.size + frame.length > entry.data.length) {
-    const grown = Buffer.allocUnsafeSlow(Math.max(entry.data.length * 2, entry.size + frame.length))
+/** Writes `header` + `event` in, growing the buffer and the offset table by doubling (amortised O(1)). */
+function add(entry: Entry, header: string, event: Buffer): void {
+  const size = header.length + event.length
+  if (entry.size + size > entry.data.length) {
+    const grown = Buffer.allocUnsafeSlow(Math.max(entry.data.length * 2, entry.size + size))
     entry.data.copy(grown, 0, 0, entry.size)
     entry.data = grown
   }
@@ -133,8 +157,9 @@ function add(entry: Entry, frame: Buffer): void {
     grown.set(entry.offsets)
     entry.offsets = grown
   }
-  frame.copy(entry.data, entry.size)
-  entry.size += frame.length
+  entry.data.write(header, entry.size, 'latin1')
+  event.copy(entry.data, entry.size + header.length)
+  entry.size += size
   entry.count++
   entry.offsets[entry.count] = entry.size
 }

@@ -44,7 +44,10 @@ export async function readGeneration(
     resolveDone = resolve
   })
   let unwatch = (): void => undefined
-  const poll = setInterval(() => pump(), heartbeatMs)
+  const poll = setInterval(() => {
+    store.touch(id)
+    pump()
+  }, heartbeatMs)
   poll.unref()
   const stop = (): void => {
     ended = true
@@ -125,6 +128,7 @@ export async function readGeneration(
     if (!ended) stop()
     settle('done')
   })
+  store.touch(id)
   try {
     unwatch = await store.watch(id, pump)
   } catch {

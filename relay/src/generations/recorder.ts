@@ -1,7 +1,7 @@
 import { createEventSplitter } from '../chat/sse-events'
 import type { AnswerSink } from '../chat/sse-writer'
 import { errorBody, RelayError } from '../errors'
-import type { FrameStore } from './frame-store'
+import { type FrameStore, frameSize } from './frame-store'
 
 const DATA = Buffer.from('data')
 
@@ -21,8 +21,9 @@ export type RecorderEnd = { kind: 'done' } | { kind: 'error'; error: unknown }
 /**
  * The answer sink of a resumable generation: it takes the answer's output after the relay's output
  * stage (content checks passed, secrets redacted — nothing unchecked is recorded), cuts it into whole
- * events, prefixes each `data` event with `id: n` and appends it to the store. No socket is written
- * here: every client, the one that started the answer included, is a reader of the store.
+ * events, numbers each `data` event (frame n is `id: n` + the event) and appends it to the store.
+ * No socket is written here: every client, the one that started the answer included, is a reader
+ * of the store.
  */
 export class GenerationRecorder implements AnswerSink {
   committed = false
@@ -72,22 +73,23 @@ export class GenerationRecorder implements AnswerSink {
     const events = this.splitter.push(bytes).filter(hasData)
     if (events.length === 0) return true
     let size = 0
-    for (const event of events) size += event.length
+    events.forEach((event, i) => {
+      size += frameSize(this.lastId + 1 + i, event)
+    })
     // Checked before numbering: the error frame takes the next id, with no gap before it.
     if (this.bytes + size > this.maxBytes) {
       this.stop(new RelayError(413, 'generation_too_large', 'The answer is longer than the relay keeps'))
       return true
     }
-    const frames = events.map((event) => this.frame(event))
-    this.store.append(this.id, this.lastId - frames.length + 1, frames)
+    this.record(events, size)
     return true
   }
 
   /** Ends with an error frame (never `[DONE]`: the answer is not complete). */
   fail(error: unknown): void {
     if (this.ended) return
-    const frame = this.frame(Buffer.from(`data: ${JSON.stringify(errorBody(error))}\n\n`))
-    this.store.append(this.id, this.lastId, [frame])
+    const event = Buffer.from(`data: ${JSON.stringify(errorBody(error))}\n\n`)
+    this.record([event], frameSize(this.lastId + 1, event))
     this.finish({ kind: 'error', error })
     if (!this.committed) this.settle(error)
   }
@@ -116,15 +118,12 @@ export class GenerationRecorder implements AnswerSink {
 
   stopHeartbeat(): void {}
 
-  /** `id: n\n` + the event, in one allocation (the event may be a view of an upstream read: copied). */
-  private frame(event: Buffer): Buffer {
-    this.lastId++
-    const prefix = `id: ${this.lastId}\n`
-    const frame = Buffer.allocUnsafe(prefix.length + event.length)
-    frame.write(prefix, 0, 'latin1')
-    event.copy(frame, prefix.length)
-    this.bytes += frame.length
-    return frame
+  /** Numbers `events` on from the last frame and hands them to the store. */
+  private record(events: Buffer[], size: number): void {
+    const first = this.lastId + 1
+    this.lastId += events.length
+    this.bytes += size
+    this.store.append(this.id, first, events)
   }
 
   private finish(end: RecorderEnd): void {

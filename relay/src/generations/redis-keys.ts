@@ -7,6 +7,8 @@ export const generationKeys = {
   frames: (id: string) => `relay:gen:{${id}}:frames`,
   /** Hash: `owner`, and `end` (the last frame's id) once the generation ended. */
   meta: (id: string) => `relay:gen:{${id}}:meta`,
+  /** When a reader on an instance other than the one running it last polled (ms, that instance's clock). */
+  seen: (id: string) => `relay:gen:{${id}}:seen`,
 }
 
 /**

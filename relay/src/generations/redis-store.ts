@@ -143,9 +143,10 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
       if (!owner) return null
       return { owner, endId: end ? Number(end) : null }
     },
-    append(id, firstId, frames) {
-      mirror.append(id, firstId, frames)
-      pendingOf(id, firstId).frames.push(...frames)
+    append(id, firstId, events) {
+      mirror.append(id, firstId, events)
+      // The frames as the mirror laid them out: views, written on with the next batch.
+      pendingOf(id, firstId).frames.push(...mirror.frames(id, firstId, events.length))
       schedule()
     },
     end(id, lastId) {
@@ -164,6 +165,14 @@ export function createRedisFrameStore(url: string, options: FrameStoreOptions): 
       if (mirror.has(id)) return mirror.watch(id, callback)
       await subscribed()
       return watchers.add(id, callback)
+    },
+    touch(id) {
+      if (mirror.has(id)) return
+      redis.set(generationKeys.seen(id), options.now(), 'PX', options.liveTtlMs).catch(() => undefined)
+    },
+    async seenElsewhere(id) {
+      const seen = await redis.get(generationKeys.seen(id))
+      return seen === null ? null : Number(seen)
     },
     async requestCancel(id) {
       await redis.publish(CANCEL_CHANNEL, id)

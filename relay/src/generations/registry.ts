@@ -30,9 +30,14 @@ export class GenerationRegistry {
   private count = 0
   private readonly sweeper: NodeJS.Timeout
 
+  /** Generations whose readers elsewhere are being asked about (one question at a time each). */
+  private readonly asking = new Set<string>()
+
   constructor(
     private readonly config: GenerationConfig,
     private readonly now: () => number,
+    /** When a reader on another instance last followed `id` (Redis), or null: it counts as attached. */
+    private readonly seenElsewhere: (id: string) => Promise<number | null> = async () => null,
   ) {
     // Checked on a timer rather than one timer per generation: at most a second late, and O(live) per second.
     this.sweeper = setInterval(() => this.sweep(), Math.min(1000, config.detachedTimeoutMs))
@@ -122,9 +127,21 @@ export class GenerationRegistry {
   private sweep(): void {
     const now = this.now()
     for (const generation of [...this.live.values()]) {
-      if (generation.attached === 0 && now - generation.detachedSince >= this.config.detachedTimeoutMs) {
-        this.stop(generation.id, cancelled('Nobody was attached to the generation, so it was cancelled'))
-      }
+      if (generation.attached > 0 || now - generation.detachedSince < this.config.detachedTimeoutMs) continue
+      if (this.asking.has(generation.id)) continue
+      this.asking.add(generation.id)
+      // A reader on another instance (Redis) keeps it alive too; a store that cannot say does not.
+      this.seenElsewhere(generation.id)
+        .catch(() => null)
+        .then((seen) => {
+          this.asking.delete(generation.id)
+          if (seen !== null && this.now() - seen < this.config.detachedTimeoutMs) {
+            generation.detachedSince = Math.max(generation.detachedSince, seen)
+            return
+          }
+          if (generation.attached > 0) return
+          this.stop(generation.id, cancelled('Nobody was attached to the generation, so it was cancelled'))
+        })
     }
   }
 }

@@ -55,7 +55,7 @@ function createStore(config: RelayConfig, now: () => number): FrameStore {
 /** The resumable-answer parts of one app. `now` is the clock of TTLs and the detached timeout. */
 export function createGenerations(config: RelayConfig, log: Logger, now: () => number): Generations {
   const store = createStore(config, now)
-  const registry = new GenerationRegistry(config.generations, now)
+  const registry = new GenerationRegistry(config.generations, now, (id) => store.seenElsewhere(id))
   const readers = new Set<GenerationReader>()
   let readersEnded: Promise<void> = Promise.resolve()
   // A cancel asked on another instance (Redis) or here: whoever runs it stops it.
