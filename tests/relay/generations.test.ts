@@ -3,6 +3,7 @@ import { startUpstreamEmulator, type UpstreamEmulator } from '../support/upstrea
 import {
   cancelGeneration,
   errorCode,
+  frameCount,
   framesOf,
   idMaker,
   idsOf,
@@ -10,7 +11,7 @@ import {
   startGeneration,
   startGenerationRelay,
 } from './generation-helpers'
-import { chat, dataFrames, type TestRelay, userMessage, waitFor } from './helpers'
+import { chat, dataFrames, request, type TestRelay, userMessage, waitFor } from './helpers'
 
 const TOKENS = { RELAY_TOKENS: 'alice-token,bob-token,carol-token' }
 const ALICE = 'alice-token'
@@ -311,6 +312,56 @@ describe('resumable generations: caps and shutdown', () => {
       expect(errorCode(dataFrames(res.text).at(-1) ?? '')).toBe('relay_shutting_down')
       expect(dataFrames(res.text)).not.toContain('[DONE]')
     } finally {
+      await local.close()
+    }
+  })
+
+  test('an open relay: a caller back from another address (Wi-Fi → 4G) resumes by the id; caps count per address', async () => {
+    const local = await startUpstreamEmulator()
+    local.setBehaviour(TRANSCRIPT)
+    const open = await startGenerationRelay({
+      UPSTREAM_BASE_URL: local.url,
+      RELAY_TRUST_PROXY: 'loopback',
+      RELAY_GENERATIONS_PER_CALLER: '1',
+    })
+    const from = (address: string) => ({ 'X-Forwarded-For': address })
+    try {
+      const id = freshId()
+      const body = userMessage('为什么天空是蓝色的？', { model: 'deepseek-reasoner' })
+      const wifi = await chat(
+        open.url,
+        body,
+        { 'X-Generation-Id': id, ...from('203.0.113.5') },
+        {
+          abortWhen: (text) => frameCount(text) >= 3,
+        },
+      )
+      const seen = framesOf(wifi.body).slice(0, 3)
+      const mobile = await request(`${open.url}/v1/generations/${id}/stream`, {
+        headers: { 'Last-Event-ID': '3', ...from('198.51.100.7') },
+      })
+      expect(mobile.status).toBe(200)
+      const rest = framesOf(mobile.body)
+      expect(idsOf([...seen, ...rest])).toEqual(
+        rest
+          .map((_, i) => i + 1)
+          .concat([0, 0, 0])
+          .map((_, i) => i + 1),
+      )
+      expect(dataFrames(mobile.text).at(-1)).toBe('[DONE]')
+      expect(local.requests).toHaveLength(1)
+
+      // The per-caller cap still counts addresses: one running answer each.
+      local.setBehaviour(SLOW)
+      const running = chat(open.url, body, { 'X-Generation-Id': freshId(), ...from('203.0.113.5') })
+      await waitFor(() => local.requests.length === 2)
+      const second = await chat(open.url, body, { 'X-Generation-Id': freshId(), ...from('203.0.113.5') })
+      expect(errorCode(second.text)).toBe('too_many_generations')
+      const other = chat(open.url, body, { 'X-Generation-Id': freshId(), ...from('198.51.100.7') })
+      await waitFor(() => local.requests.length === 3)
+      await Promise.all([running, other])
+    } finally {
+      await open.close()
       await local.close()
     }
   })

@@ -44,7 +44,7 @@ export interface FrameStore {
 
 /** What the store knows of one generation. */
 export interface GenerationInfo {
-  /** `ownerOf(userId)` of the caller who started it. */
+  /** `readerOf(userId)` of the caller who started it: who may read it. */
   owner: string
   /** The id of its last frame once it ended, else null (still live). */
   endId: number | null

@@ -39,6 +39,19 @@ export function ownerOf(userId: string): string {
   return createHash('sha256').update(userId).digest('base64url').slice(0, 32)
 }
 
+/** The owner every caller of an open relay (no tokens, no login) shares. */
+const OPEN_OWNER = 'open'
+
+/**
+ * Who may read a generation. An open relay knows its callers only by address, and a phone that
+ * switches from Wi-Fi to 4G — the very case resuming is for — comes back from another one; so
+ * there the generation id (random, ≥ 8 characters, chosen by the client) is the only key, which
+ * is no weaker than the relay itself: anyone may use an open relay. Caps still count per address.
+ */
+export function readerOf(userId: string): string {
+  return userId.startsWith('ip:') ? OPEN_OWNER : ownerOf(userId)
+}
+
 /** The answer for an id that is unknown, expired, or another caller's: the three look the same. */
 export function notFound(): RelayError {
   return new RelayError(404, 'generation_not_found', 'No such generation (unknown, expired or not yours)')

@@ -7,7 +7,7 @@ import { sendError } from '../http/respond'
 import type { Logger } from '../log'
 import { loggedUser } from '../logged-user'
 import type { FrameStore } from './frame-store'
-import { fromStore, lastEventIdOf, notFound, ownerOf } from './id'
+import { fromStore, lastEventIdOf, notFound, ownerOf, readerOf } from './id'
 import { createMemoryFrameStore } from './memory-store'
 import { type GenerationReader, readGeneration } from './reader'
 import { GenerationRecorder, type RecorderEnd } from './recorder'
@@ -91,7 +91,7 @@ export function createGenerations(config: RelayConfig, log: Logger, now: () => n
     async attachExisting(req, res, userId, id) {
       const info = await fromStore(store.info(id))
       if (!info) return false
-      if (info.owner !== ownerOf(userId)) {
+      if (info.owner !== readerOf(userId)) {
         throw new RelayError(409, 'generation_id_taken', 'This X-Generation-Id belongs to another caller')
       }
       await follow(res, id, lastEventIdOf(req))
@@ -103,7 +103,7 @@ export function createGenerations(config: RelayConfig, log: Logger, now: () => n
       const after = lastEventIdOf(ctx.req)
       const release = registry.admit(owner)
       // Two starts with one id (a retry racing the original, on any instance): one creates, one attaches.
-      const created = await fromStore(store.create(id, owner)).catch((error: unknown) => {
+      const created = await fromStore(store.create(id, readerOf(ctx.user.userId))).catch((error: unknown) => {
         release()
         throw error
       })
@@ -133,13 +133,13 @@ export function createGenerations(config: RelayConfig, log: Logger, now: () => n
 
     async stream(req, res, userId, id) {
       const info = await fromStore(store.info(id))
-      if (!info || info.owner !== ownerOf(userId)) throw notFound()
+      if (!info || info.owner !== readerOf(userId)) throw notFound()
       await follow(res, id, lastEventIdOf(req))
     },
 
     async cancel(userId, id) {
       const info = await fromStore(store.info(id))
-      if (!info || info.owner !== ownerOf(userId)) throw notFound()
+      if (!info || info.owner !== readerOf(userId)) throw notFound()
       if (info.endId !== null) return { id, cancelled: false }
       if (!registry.stop(id, cancelled())) await store.requestCancel(id)
       return { id, cancelled: true }
