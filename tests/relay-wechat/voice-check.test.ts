@@ -113,6 +113,30 @@ test('pass: WeChat fetches the recording (media_type 1) at a signed URL, the tra
   expect((await fetch(check?.mediaUrl ?? '')).status).toBe(404)
 })
 
+test('a recording kept for its check is never usable as an image, even by its own sender', async () => {
+  const { url, token } = await start()
+  let release = (): void => {}
+  const held = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  wx.knobs.mediaGate = () => held
+  const pending = transcribe(url, token)
+  await waitUntil(() => wx.mediaChecks[0]?.fetchStatus === 200)
+  const id = new URL(wx.mediaChecks[0]?.mediaUrl ?? '').searchParams.get('id')
+  const content = [{ type: 'image_url', image_url: { url: `upload://${id}` } }]
+  const res = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ model: 'demo', stream: false, messages: [{ role: 'user', content }] }),
+  })
+  release()
+  expect([res.status, ((await res.json()) as { error?: { code: string } }).error?.code]).toEqual([
+    400,
+    'upload_not_found',
+  ])
+  expect((await pending).status).toBe(200)
+})
+
 test('risky audio: 400 content_blocked, and nothing of the ASR answer is returned', async () => {
   const { url, token } = await start()
   wx.knobs.mediaVerdict = 'risky'
