@@ -81,7 +81,8 @@ async function start(extra: Record<string, string> = {}, withAsr = true) {
 
 async function transcribe(url: string, token: string, wav = makeWav(1)) {
   const form = new FormData()
-  form.append('file', new Blob([new Uint8Array(wav)], { type: 'audio/wav' }), 'voice.wav')
+  // As wx.uploadFile may send it: no audio type declared.
+  form.append('file', new Blob([new Uint8Array(wav)], { type: 'application/octet-stream' }), 'voice.wav')
   form.append('model', 'whisper-1')
   const res = await fetch(`${url}/v1/audio/transcriptions`, {
     method: 'POST',
@@ -109,6 +110,7 @@ test('pass: WeChat fetches the recording (media_type 1) at a signed URL, the tra
   expect(check?.fetched?.equals(wav)).toBe(true)
   expect(check?.pushStatus).toBe(200)
   expect(wx.checked).toEqual([{ content: HEARD, openid: 'o-voice-user' }])
+  expect(check?.fetchedType).toBe('audio/wav')
   // The recording is forgotten once its check is over, and never usable as an image.
   expect((await fetch(check?.mediaUrl ?? '')).status).toBe(404)
 })

@@ -42,8 +42,9 @@ export interface MediaCheckRecord {
   openid: string
   /** HTTP status of the emulator's fetch of `mediaUrl` (0: it could not connect). */
   fetchStatus?: number
-  /** The bytes it fetched (only on 200). */
+  /** The bytes it fetched (only on 200), and the Content-Type they came with. */
   fetched?: Buffer
+  fetchedType?: string
   /** Status the relay answered the signed push with (absent: not pushed). */
   pushStatus?: number
   /** Resolves once the check is over on the emulator's side (pushed, or nothing more will happen). */
@@ -270,7 +271,10 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
       const media = await fetch(rec.mediaUrl, { signal: AbortSignal.timeout(5000) })
       rec.fetchStatus = media.status
       const bytes = Buffer.from(await media.arrayBuffer())
-      if (media.ok) rec.fetched = bytes
+      if (media.ok) {
+        rec.fetched = bytes
+        rec.fetchedType = media.headers.get('content-type') ?? ''
+      }
     } catch {
       rec.fetchStatus = 0
     }

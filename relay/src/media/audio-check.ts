@@ -5,6 +5,7 @@ import { RelayError } from '../errors'
 import type { RelayUser } from '../hooks'
 import { signedMediaUrl } from './media-url'
 import type { StoredUpload } from './upload-store'
+import { isWav } from './wav'
 
 /**
  * How long a recording is kept for WeChat to fetch. WeChat fetches within seconds; the recording is
@@ -12,8 +13,12 @@ import type { StoredUpload } from './upload-store'
  */
 export const AUDIO_KEEP_MS = 2 * 60_000
 
-/** The type the recording is served with: its declared audio type, never anything a browser would render. */
-function audioType(declared: string): StoredUpload['type'] {
+/**
+ * The type the recording is served with: WAV (what the app records, and wx.uploadFile may declare
+ * as octet-stream) by its header, else its declared audio type, never anything a browser would render.
+ */
+function audioType(bytes: Buffer, declared: string): StoredUpload['type'] {
+  if (isWav(bytes)) return 'audio/wav'
   const type = declared.toLowerCase()
   return /^audio\/[a-z0-9.+-]+$/.test(type) ? (type as `audio/${string}`) : 'audio/octet-stream'
 }
@@ -37,7 +42,7 @@ export async function checkAudio(
     id: randomBytes(12).toString('base64url'),
     owner: user.userId,
     audio: true,
-    type: audioType(file.mimeType),
+    type: audioType(file.bytes, file.mimeType),
     width: 0,
     height: 0,
     bytes: file.bytes.length,

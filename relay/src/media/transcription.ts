@@ -7,6 +7,7 @@ import { readText } from '../upstream/read-body'
 import { checkAudio } from './audio-check'
 import type { MediaConfig } from './config'
 import { readMultipart } from './multipart'
+import { wavSeconds } from './wav'
 
 /** What the demo "recognises": it says that it is a demo. */
 export const DEMO_TRANSCRIPT =
@@ -14,19 +15,6 @@ export const DEMO_TRANSCRIPT =
 
 /** Recordings the app makes stop at 60 s; a little slack for the container's rounding. */
 const MAX_SECONDS = 62
-
-/** A WAV file's length in seconds from its header, or null for other formats (their size bounds them). */
-export function wavSeconds(bytes: Buffer): number | null {
-  if (
-    bytes.length < 44 ||
-    bytes.toString('latin1', 0, 4) !== 'RIFF' ||
-    bytes.toString('latin1', 8, 12) !== 'WAVE'
-  ) {
-    return null
-  }
-  const byteRate = bytes.readUInt32LE(28)
-  return byteRate > 0 ? (bytes.length - 44) / byteRate : null
-}
 
 /** The request to the ASR upstream: OpenAI's multipart shape, built by the platform's FormData. */
 async function asrBody(
