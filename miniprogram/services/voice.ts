@@ -1,3 +1,4 @@
+import { errorMessage, isKnownCode } from '../lib/errors/index'
 import { frameLevel, MAX_RECORDING_MS } from '../lib/media/recording'
 import { PRIVACY_DECLINED } from './privacy'
 import { uploadToRelay } from './relay-upload'
@@ -99,5 +100,10 @@ export async function transcribe(
   })
   const text = reply.body.text
   if (reply.status === 200 && typeof text === 'string') return text
-  throw new Error(reply.readable ?? (reply.status === 413 ? '录音太长，请分段说' : '语音识别失败，请重试'))
+  // A relay that names a known code (content_blocked, seccheck_unavailable…) without Chinese text.
+  const code = (reply.body.error as { code?: unknown } | undefined)?.code
+  const known = typeof code === 'string' && isKnownCode(code) ? errorMessage(code) : undefined
+  throw new Error(
+    reply.readable ?? known ?? (reply.status === 413 ? '录音太长，请分段说' : '语音识别失败，请重试'),
+  )
 }

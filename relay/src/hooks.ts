@@ -64,13 +64,13 @@ export interface OutputCheck {
   check(text: string): Promise<void>
 }
 
-/** An uploaded image on its way upstream, as `checkImage` sees it. */
+/** An uploaded image on its way upstream (or a recording being transcribed), as `checkImage` / `checkAudio` see it. */
 export interface ImageForCheck {
-  /** The upload's id. */
+  /** The upload's id (a recording's: kept only until its check is over). */
   id: string
   type: string
   bytes: number
-  /** A short-lived signed URL of the image on this relay (`GET /wx/media?…`), for a checker that fetches. */
+  /** A short-lived signed URL of the image (or recording) on this relay (`GET /wx/media?…`), for a checker that fetches. */
   url: string
 }
 
@@ -98,6 +98,13 @@ export interface RelayHooks {
    * refuses a `risky` one with `content_blocked`. Throw a RelayError to refuse for another reason.
    */
   checkImage?(ctx: RelayContext, image: ImageForCheck): Promise<ImageVerdict>
+  /**
+   * Judges a recording sent to `POST /v1/audio/transcriptions`, while the ASR call runs; the
+   * transcript is returned only after `pass` (or `unchecked`), `risky` refuses with `content_blocked`.
+   */
+  checkAudio?(user: RelayUser, audio: ImageForCheck): Promise<ImageVerdict>
+  /** Judges a transcript before it is returned; throw a RelayError (`content_blocked`) to withhold it. */
+  checkTranscript?(user: RelayUser, text: string): Promise<void>
   /**
    * Each new piece of answer text (content and reasoning), in order, as it streams. It watches:
    * bytes are not held for it (`outputCheck` holds them); a rejection stops the stream with an

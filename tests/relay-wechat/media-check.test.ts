@@ -32,7 +32,7 @@ afterEach(async () => {
   await relay?.close()
   relay = undefined
   wx.mediaChecks.length = 0
-  Object.assign(wx.knobs, { mediaVerdict: 'pass', mediaLateMs: 0, pushAesKey: '' })
+  Object.assign(wx.knobs, { mediaVerdict: 'pass', mediaLateMs: 0, mediaGate: null, pushAesKey: '' })
 })
 
 async function start(extra: Record<string, string> = {}): Promise<{ url: string; token: string }> {
@@ -100,6 +100,7 @@ test('pass: WeChat fetches the signed URL, pushes a signed verdict, and only the
   expect((await ask(url, token, id)).status).toBe(200)
   const [check] = wx.mediaChecks
   expect(check?.openid).toBe('o-media-user')
+  expect(check?.mediaType).toBe(2)
   expect(check?.mediaUrl.startsWith(`${url}/wx/media?`)).toBe(true)
   expect(check?.fetchStatus).toBe(200)
   expect(check?.fetched?.equals(png)).toBe(true)

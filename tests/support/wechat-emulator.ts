@@ -24,6 +24,8 @@ export interface WechatEmulatorKnobs {
    */
   mediaVerdict: 'pass' | 'risky' | 'late' | 'never'
   mediaLateMs: number
+  /** Awaited after the fetch, before the verdict is pushed (a test holds the verdict back until it lets go). */
+  mediaGate: (() => Promise<void>) | null
   /** Where verdicts are pushed (the relay's `/wx/push`) and the Token they are signed with. */
   pushUrl: string
   pushToken: string
@@ -35,11 +37,14 @@ export interface WechatEmulatorKnobs {
 export interface MediaCheckRecord {
   traceId: string
   mediaUrl: string
+  /** 1: audio, 2: image. */
+  mediaType: number
   openid: string
   /** HTTP status of the emulator's fetch of `mediaUrl` (0: it could not connect). */
   fetchStatus?: number
-  /** The bytes it fetched (only on 200). */
+  /** The bytes it fetched (only on 200), and the Content-Type they came with. */
   fetched?: Buffer
+  fetchedType?: string
   /** Status the relay answered the signed push with (absent: not pushed). */
   pushStatus?: number
   /** Resolves once the check is over on the emulator's side (pushed, or nothing more will happen). */
@@ -164,6 +169,7 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     checkDelayMs: 0,
     mediaVerdict: 'pass',
     mediaLateMs: 0,
+    mediaGate: null,
     pushUrl: '',
     pushToken: '',
     pushAesKey: '',
@@ -265,12 +271,16 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
       const media = await fetch(rec.mediaUrl, { signal: AbortSignal.timeout(5000) })
       rec.fetchStatus = media.status
       const bytes = Buffer.from(await media.arrayBuffer())
-      if (media.ok) rec.fetched = bytes
+      if (media.ok) {
+        rec.fetched = bytes
+        rec.fetchedType = media.headers.get('content-type') ?? ''
+      }
     } catch {
       rec.fetchStatus = 0
     }
     if (rec.fetched === undefined || knobs.mediaVerdict === 'never') return
     if (knobs.mediaVerdict === 'late') await new Promise((resolve) => setTimeout(resolve, knobs.mediaLateMs))
+    await knobs.mediaGate?.()
     const suggest = knobs.mediaVerdict === 'risky' ? 'risky' : 'pass'
     const aes = knobs.pushAesKey ? { key: knobs.pushAesKey, appid } : undefined
     rec.pushStatus = await pushEvent(
@@ -327,6 +337,7 @@ export async function startWechatEmulator(opts: { tokenless?: boolean } = {}): P
     const rec: MediaCheckRecord = {
       traceId,
       mediaUrl: media_url,
+      mediaType: media_type,
       openid,
       done: new Promise<void>((resolve) => {
         finish = resolve

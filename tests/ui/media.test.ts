@@ -177,6 +177,24 @@ describe('🎤 hold to talk', () => {
     expect(draft(page)).toBe('')
   })
 
+  test('a recording content security refused: the relay reason (or the code text) is shown, no transcript', async () => {
+    const page = setUp()
+    media.uploads.set('/v1/audio/transcriptions', [
+      {
+        status: 400,
+        body: { error: { code: 'content_blocked', message: '这段语音未通过内容安全检查，请重新录制' } },
+      },
+      { status: 400, body: { error: { code: 'content_blocked', message: 'blocked' } } },
+    ])
+    await holdFor(page)
+    await waitFor(() => (world.wx.recorded.showToast ?? []).length > 0, 'a toast')
+    await holdFor(page)
+    await waitFor(() => (world.wx.recorded.showToast ?? []).length > 1, 'a second toast')
+    const toasts = (world.wx.recorded.showToast as { title: string }[]).map((t) => t.title)
+    expect(toasts).toEqual(['这段语音未通过内容安全检查，请重新录制', '内容未通过安全检查'])
+    expect(draft(page)).toBe('')
+  })
+
   test('a microphone refused earlier: no recording, the way to 设置 is offered', async () => {
     const page = setUp()
     media.microphone = 'refused'

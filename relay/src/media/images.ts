@@ -2,7 +2,7 @@ import { type ImagePart, uploadIdOf } from '../chat/image-parts'
 import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
 import type { ChatRequestBody, RelayContext } from '../hooks'
-import { MEDIA_PATH, MEDIA_URL_TTL_MS, publicBase, signMediaQuery } from './media-url'
+import { MEDIA_URL_TTL_MS, signedMediaUrl } from './media-url'
 import type { StoredUpload } from './upload-store'
 
 /** What stands in for a photo that is not sent (older than the last few, or a model without vision). */
@@ -77,7 +77,8 @@ export async function planImages(
       if (!uploads.has(id)) uploads.set(id, deps.media.uploads.get(id))
       const upload = await uploads.get(id)
       // Another caller's upload is as unknown as a made-up id: ids must not be probeable.
-      if (!upload || upload.owner !== userId) throw notFound()
+      // A recording kept for its audio check is not an image, whoever names it.
+      if (!upload || upload.owner !== userId || upload.audio) throw notFound()
       return { ...ref, upload }
     }),
   )
@@ -94,12 +95,12 @@ async function checkOne(ctx: RelayContext, upload: StoredUpload, deps: RelayDeps
   if (upload.verdict === 'risky') throw blocked()
   const running = inFlight.get(upload.id)
   if (running) return running
-  const expires = Math.min(Date.now() + MEDIA_URL_TTL_MS, upload.expiresAt)
-  const url = `${publicBase(ctx.req, deps.config.media.publicUrl)}${MEDIA_PATH}?${signMediaQuery(
-    deps.config.media.mediaUrlSecret,
+  const url = signedMediaUrl(
+    ctx.req,
+    deps,
     upload.id,
-    expires,
-  )}`
+    Math.min(Date.now() + MEDIA_URL_TTL_MS, upload.expiresAt),
+  )
   const run = (async () => {
     const verdict = await check(ctx, { id: upload.id, type: upload.type, bytes: upload.bytes, url })
     if (verdict !== 'unchecked') await deps.media.uploads.setVerdict(upload.id, verdict)

@@ -32,6 +32,12 @@ export function publicBase(req: IncomingMessage, configured: string): string {
   return `http://${host}:${req.socket.localPort}`
 }
 
+/** The whole signed URL WeChat fetches upload `id` from, until `expires`. */
+export function signedMediaUrl(req: IncomingMessage, deps: RelayDeps, id: string, expires: number): string {
+  const { publicUrl, mediaUrlSecret } = deps.config.media
+  return `${publicBase(req, publicUrl)}${MEDIA_PATH}?${signMediaQuery(mediaUrlSecret, id, expires)}`
+}
+
 /** The upload id a media URL's query may serve, or a 403 when it is unsigned, tampered with or expired. */
 export function verifyMediaQuery(query: URLSearchParams, secret: string, now: number): string {
   const id = query.get('id') ?? ''

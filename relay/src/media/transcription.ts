@@ -4,8 +4,10 @@ import type { RelayDeps } from '../deps'
 import { RelayError } from '../errors'
 import { sendJson } from '../http/respond'
 import { readText } from '../upstream/read-body'
+import { checkAudio } from './audio-check'
 import type { MediaConfig } from './config'
 import { readMultipart } from './multipart'
+import { wavSeconds } from './wav'
 
 /** What the demo "recognises": it says that it is a demo. */
 export const DEMO_TRANSCRIPT =
@@ -13,19 +15,6 @@ export const DEMO_TRANSCRIPT =
 
 /** Recordings the app makes stop at 60 s; a little slack for the container's rounding. */
 const MAX_SECONDS = 62
-
-/** A WAV file's length in seconds from its header, or null for other formats (their size bounds them). */
-export function wavSeconds(bytes: Buffer): number | null {
-  if (
-    bytes.length < 44 ||
-    bytes.toString('latin1', 0, 4) !== 'RIFF' ||
-    bytes.toString('latin1', 8, 12) !== 'WAVE'
-  ) {
-    return null
-  }
-  const byteRate = bytes.readUInt32LE(28)
-  return byteRate > 0 ? (bytes.length - 44) / byteRate : null
-}
 
 /** The request to the ASR upstream: OpenAI's multipart shape, built by the platform's FormData. */
 async function asrBody(
@@ -48,34 +37,15 @@ async function asrBody(
   }
 }
 
-/**
- * `POST /v1/audio/transcriptions` (OpenAI-compatible multipart: `file`, `model`, `language`) →
- * `{"text"}`. Size and length are bounded; the audio goes to RELAY_ASR_BASE_URL with the relay's
- * key, or the demo answers a fixed transcript that says it is one.
- */
-export async function transcribe(
-  req: IncomingMessage,
-  res: ServerResponse,
+/** The ASR upstream's transcript of `file` (or the demo's); a 502 `asr_failed` when it gives none. */
+async function recognise(
+  file: { bytes: Buffer; filename: string; mimeType: string },
+  language: string | undefined,
   deps: RelayDeps,
   media: MediaConfig,
-): Promise<void> {
-  await admit(req, deps)
-  const form = await readMultipart(req, 'file', media.maxAudioBytes)
-  if (!form.file || form.file.bytes.length === 0)
-    throw new RelayError(400, 'invalid_audio', 'Field "file" with the audio is required')
-  const seconds = wavSeconds(form.file.bytes)
-  if (seconds !== null && seconds > MAX_SECONDS) {
-    throw new RelayError(
-      400,
-      'audio_too_long',
-      `Audio is ${Math.round(seconds)} s; at most ${MAX_SECONDS - 2} s`,
-    )
-  }
-  if (!media.asr) {
-    sendJson(res, 200, { text: DEMO_TRANSCRIPT })
-    return
-  }
-  const { body, contentType } = await asrBody(form.file, media.asr.model, form.fields.language)
+): Promise<string> {
+  if (!media.asr) return DEMO_TRANSCRIPT
+  const { body, contentType } = await asrBody(file, media.asr.model, language)
   const upstream = { baseUrl: media.asr.baseUrl, apiKey: media.asr.apiKey }
   const response = await deps.upstream.send(
     upstream,
@@ -93,5 +63,43 @@ export async function transcribe(
     deps.log.warn('transcription failed upstream', { status: response.status })
     throw new RelayError(502, 'asr_failed', 'The speech recognition upstream failed')
   }
-  sendJson(res, 200, { text: parsed.text })
+  return parsed.text
+}
+
+/**
+ * `POST /v1/audio/transcriptions` (OpenAI-compatible multipart: `file`, `model`, `language`) →
+ * `{"text"}`. Size and length are bounded; the audio goes to RELAY_ASR_BASE_URL with the relay's
+ * key, or the demo answers a fixed transcript that says it is one. With content security
+ * (`checkAudio`, `checkTranscript` hooks) the recording's check runs alongside the ASR call, so it
+ * adds max(ASR, verdict) rather than their sum, and the transcript is checked as text before it is
+ * returned; nothing of a refused recording's transcript leaves the relay.
+ */
+export async function transcribe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: RelayDeps,
+  media: MediaConfig,
+): Promise<void> {
+  const user = await admit(req, deps)
+  const form = await readMultipart(req, 'file', media.maxAudioBytes)
+  const file = form.file
+  if (!file || file.bytes.length === 0)
+    throw new RelayError(400, 'invalid_audio', 'Field "file" with the audio is required')
+  const seconds = wavSeconds(file.bytes)
+  if (seconds !== null && seconds > MAX_SECONDS) {
+    throw new RelayError(
+      400,
+      'audio_too_long',
+      `Audio is ${Math.round(seconds)} s; at most ${MAX_SECONDS - 2} s`,
+    )
+  }
+  const [checked, heard] = await Promise.allSettled([
+    checkAudio(req, user, file, deps),
+    recognise(file, form.fields.language, deps, media),
+  ])
+  // The audio's verdict first: a refused recording is refused whatever the ASR made of it.
+  if (checked.status === 'rejected') throw checked.reason
+  if (heard.status === 'rejected') throw heard.reason
+  await deps.hooks?.checkTranscript?.(user, heard.value)
+  sendJson(res, 200, { text: heard.value })
 }

@@ -2,8 +2,12 @@ import { Redis } from 'ioredis'
 import type { ImageFacts } from './sniff'
 
 /** An uploaded image: its bytes, what it is, who may use it, until when. */
-export interface StoredUpload extends ImageFacts {
+export interface StoredUpload extends Omit<ImageFacts, 'type'> {
   id: string
+  /** An image's type; for a recording kept for its audio check, the audio type it was sent as. */
+  type: ImageFacts['type'] | `audio/${string}`
+  /** Set on a recording kept only for WeChat to fetch: never usable as an image. */
+  audio?: true
   /** The caller who uploaded it (another caller's reference is treated as unknown). */
   owner: string
   bytes: number
@@ -23,6 +27,8 @@ export interface UploadStore {
   get(id: string): Promise<StoredUpload | null>
   /** Keeps content security's verdict with the upload (nothing when it is gone). */
   setVerdict(id: string, verdict: ImageCheckVerdict): Promise<void>
+  /** Forgets an upload at once (a recording whose check is over). */
+  delete(id: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -64,6 +70,9 @@ export function createMemoryUploadStore(maxBytes: number, now = Date.now): Uploa
       const upload = uploads.get(id)
       if (upload) upload.verdict = verdict
     },
+    async delete(id) {
+      drop(id)
+    },
     async close() {
       uploads.clear()
       total = 0
@@ -101,6 +110,9 @@ export function createRedisUploadStore(url: string): UploadStore {
     async setVerdict(id, verdict) {
       // Only on a hash that still exists (atomically): HSET alone would make one without an expiry.
       await redis.eval(SET_IF_EXISTS, 1, key(id), verdict)
+    },
+    async delete(id) {
+      await redis.del(key(id))
     },
     async close() {
       redis.disconnect()

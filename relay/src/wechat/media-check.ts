@@ -3,7 +3,7 @@ import type { ImageVerdict } from '../hooks'
 import type { Logger } from '../log'
 import type { CallBudget } from './call-budget'
 import type { FailMode } from './seccheck'
-import { type WechatApi, WechatApiError } from './wechat-api'
+import { type MediaType, type WechatApi, WechatApiError } from './wechat-api'
 
 /** A verdict WeChat pushed for one trace id: its `result.suggest`, or null when WeChat could not check. */
 export interface PushedVerdict {
@@ -11,10 +11,10 @@ export interface PushedVerdict {
   suggest: string | null
 }
 
-/** Image content security over media_check_async: ask, then wait for the pushed verdict. */
+/** Image and audio content security over media_check_async: ask, then wait for the pushed verdict. */
 export interface MediaChecker {
-  /** Resolves once the image at `url` has a verdict; `unchecked` when none came and the policy is open. */
-  check(openid: string, url: string): Promise<ImageVerdict>
+  /** Resolves once the media at `url` has a verdict; `unchecked` when none came and the policy is open. */
+  check(openid: string, url: string, type?: MediaType): Promise<ImageVerdict>
   /** Hands over a verdict from a verified push. */
   pushed(verdict: PushedVerdict): void
 }
@@ -49,13 +49,14 @@ export function createMediaChecker(
   const waiting = new Map<string, (suggest: string | null) => void>()
   const early = new Map<string, { suggest: string | null; at: number }>()
 
-  const unavailable = (reason: string): ImageVerdict => {
+  const unavailable = (type: MediaType, reason: string): ImageVerdict => {
     if (settings.failMode === 'open') {
-      log.warn('image check unavailable, letting the image through (RELAY_SECCHECK_FAIL=open)', { reason })
+      log.warn(`${type} check unavailable, letting it through (RELAY_SECCHECK_FAIL=open)`, { reason })
       return 'unchecked'
     }
-    log.warn('image check unavailable, refusing (RELAY_SECCHECK_FAIL=closed)', { reason })
-    throw new RelayError(503, 'seccheck_unavailable', '图片安全检查暂时不可用，请稍后再试')
+    log.warn(`${type} check unavailable, refusing (RELAY_SECCHECK_FAIL=closed)`, { reason })
+    const what = type === 'audio' ? '语音' : '图片'
+    throw new RelayError(503, 'seccheck_unavailable', `${what}安全检查暂时不可用，请稍后再试`)
   }
 
   const waitFor = (traceId: string): Promise<string | null | undefined> => {
@@ -78,24 +79,26 @@ export function createMediaChecker(
   }
 
   return {
-    async check(openid, url) {
-      if (!settings.pushes) return unavailable('WX_PUSH_TOKEN is not set: no verdict can arrive')
-      if (!(await budget.take())) return unavailable('WeChat call budget spent')
+    async check(openid, url, type = 'image') {
+      if (!settings.pushes) return unavailable(type, 'WX_PUSH_TOKEN is not set: no verdict can arrive')
+      if (!(await budget.take())) return unavailable(type, 'WeChat call budget spent')
       let traceId: string
       try {
-        traceId = await api.mediaCheckAsync(url, openid)
+        traceId = await api.mediaCheckAsync(url, openid, type)
       } catch (error) {
-        return unavailable(error instanceof WechatApiError ? error.message : 'unexpected error')
+        return unavailable(type, error instanceof WechatApiError ? error.message : 'unexpected error')
       }
       const suggest = await waitFor(traceId)
-      if (suggest === undefined) return unavailable(`no verdict pushed within ${settings.timeoutMs} ms`)
-      if (suggest === null) return unavailable('WeChat could not check the image')
+      if (suggest === undefined) return unavailable(type, `no verdict pushed within ${settings.timeoutMs} ms`)
+      if (suggest === null) return unavailable(type, `WeChat could not check the ${type}`)
       if (suggest === 'risky') {
-        log.warn('image check blocked an image', { traceId })
+        log.warn(`${type} check blocked it`, { traceId })
         return 'risky'
       }
-      if (suggest === 'review') log.info('image check suggests review', { traceId })
-      return suggest === 'pass' || suggest === 'review' ? 'pass' : unavailable(`unknown suggest "${suggest}"`)
+      if (suggest === 'review') log.info(`${type} check suggests review`, { traceId })
+      return suggest === 'pass' || suggest === 'review'
+        ? 'pass'
+        : unavailable(type, `unknown suggest "${suggest}"`)
     },
     pushed({ traceId, suggest }) {
       const waiter = waiting.get(traceId)

@@ -33,6 +33,9 @@ export interface WechatApiOptions {
 /** The verdict of msg_sec_check v2 (`result.suggest`). */
 export type SecVerdict = 'pass' | 'review' | 'risky'
 
+/** What media_check_async is asked about (its `media_type`: 1 audio, 2 image). */
+export type MediaType = 'image' | 'audio'
+
 /** The parts of WeChat's server API the relay uses. */
 export interface WechatApi {
   /** jscode2session: a wx.login code → the user's openid. */
@@ -42,10 +45,10 @@ export interface WechatApi {
   /** msg_sec_check v2 for one text of at most 2,500 characters. */
   msgSecCheck(content: string, openid: string): Promise<SecVerdict>
   /**
-   * media_check_async v2 for an image WeChat fetches from `mediaUrl`: resolves with the trace id
+   * media_check_async v2 for an image (or a recording) WeChat fetches from `mediaUrl`: resolves with the trace id
    * the verdict will be pushed under (to the app's message-push URL), not with a verdict.
    */
-  mediaCheckAsync(mediaUrl: string, openid: string): Promise<string>
+  mediaCheckAsync(mediaUrl: string, openid: string, mediaType?: MediaType): Promise<string>
 }
 
 /** Refresh this long before WeChat's stated expiry, so no call races the deadline. */
@@ -140,9 +143,10 @@ export function createWechatApi(opts: WechatApiOptions): WechatApi {
       }
       return suggest
     },
-    async mediaCheckAsync(mediaUrl, openid) {
-      // media_type 2: an image; scene 2 (comments), as for the text of the same conversation.
-      const payload = { media_url: mediaUrl, media_type: 2, version: 2, scene: 2, openid }
+    async mediaCheckAsync(mediaUrl, openid, mediaType = 'image') {
+      // media_type 1: audio, 2: an image; scene 2 (comments), as for the text of the same conversation.
+      const media_type = mediaType === 'audio' ? 1 : 2
+      const payload = { media_url: mediaUrl, media_type, version: 2, scene: 2, openid }
       const body = await withToken('media_check_async', payload)
       // The HTTPS API answers `trace_id`; cloud calls have been seen to answer `traceId`.
       const trace = body.trace_id ?? body.traceId

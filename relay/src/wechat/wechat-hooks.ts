@@ -43,7 +43,8 @@ export function messageText(content: unknown): string {
 
 /**
  * The WeChat layer as relay hooks: session-token / Cloud Hosting identity, `POST /auth/wx-login`,
- * per-user quotas (memory or Redis) and msg_sec_check on input and streamed output.
+ * per-user quotas (memory or Redis), msg_sec_check on input, streamed output and transcripts, and
+ * media_check_async on photos and recordings.
  */
 export function createWechatHooks(config: WechatConfig): WechatHooks {
   const now = config.now ?? Date.now
@@ -168,6 +169,22 @@ export function createWechatHooks(config: WechatConfig): WechatHooks {
       // As for text: only callers with an openid can be checked (media_check_async v2 needs one).
       if (!media || !openid) return 'unchecked'
       return media.check(openid, image.url)
+    },
+
+    async checkAudio(user, audio) {
+      // As for photos: callers without an openid are not checked.
+      if (!media || !user.openid) return 'unchecked'
+      return media.check(user.openid, audio.url, 'audio')
+    },
+
+    async checkTranscript(user, text) {
+      if (!checker || !user.openid || text.trim() === '') return
+      try {
+        await checker.checkInput(user.openid, text)
+      } catch (error) {
+        if (!(error instanceof RelayError) || error.code !== 'content_blocked') throw error
+        throw new RelayError(400, 'content_blocked', '这段语音的内容未通过安全检查，请重新录制')
+      }
     },
 
     outputCheck(ctx) {
