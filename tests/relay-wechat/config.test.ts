@@ -41,6 +41,21 @@ describe('loadWechatConfig', () => {
     expect(loadWechatConfig({ ...env, WX_PUSH_AES_KEY: 'a'.repeat(43) })?.pushAesKey).toBe('a'.repeat(43))
   })
 
+  it('refuses a media check wait longer than a recording stays fetchable', () => {
+    const env = {
+      WX_APPID: 'wxapp',
+      WX_SECRET: 'wxsecret',
+      RELAY_SESSION_SECRET: SECRET,
+      RELAY_SECCHECK: '1',
+    }
+    expect(() => loadWechatConfig({ ...env, RELAY_MEDIA_CHECK_TIMEOUT_MS: '120000' })).toThrow(
+      /RELAY_MEDIA_CHECK_TIMEOUT_MS/,
+    )
+    expect(loadWechatConfig({ ...env, RELAY_MEDIA_CHECK_TIMEOUT_MS: '90000' })?.mediaCheckTimeoutMs).toBe(
+      90_000,
+    )
+  })
+
   it('uses the internal plain-HTTP API base in Cloud Hosting open-API mode', () => {
     const config = loadWechatConfig({ WX_CLOUD_OPENAPI: '1', RELAY_SECCHECK: '1' })
     expect(config).toMatchObject({ apiBase: 'http://api.weixin.qq.com', tokenless: true })

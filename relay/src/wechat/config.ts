@@ -57,6 +57,20 @@ function whole(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return Number(raw)
 }
 
+/**
+ * A request waits this long for a pushed verdict. Bounded below the life of a recording's signed
+ * URL (AUDIO_KEEP_MS, 2 min) so WeChat can always still fetch what it was asked to check.
+ */
+const MAX_MEDIA_CHECK_TIMEOUT_MS = 90_000
+
+function mediaCheckTimeout(env: NodeJS.ProcessEnv): number {
+  const ms = whole(env, 'RELAY_MEDIA_CHECK_TIMEOUT_MS', 10_000)
+  if (ms > MAX_MEDIA_CHECK_TIMEOUT_MS) {
+    throw new Error(`RELAY_MEDIA_CHECK_TIMEOUT_MS must be at most ${MAX_MEDIA_CHECK_TIMEOUT_MS}, got ${ms}`)
+  }
+  return ms
+}
+
 const flag = (value: string | undefined): boolean => value === '1' || value === 'true'
 
 /**
@@ -90,7 +104,7 @@ export function loadWechatConfig(env: NodeJS.ProcessEnv): WechatConfig | null {
     },
     pushToken: env.WX_PUSH_TOKEN?.trim() ?? '',
     pushAesKey: env.WX_PUSH_AES_KEY?.trim() ?? '',
-    mediaCheckTimeoutMs: whole(env, 'RELAY_MEDIA_CHECK_TIMEOUT_MS', 10_000),
+    mediaCheckTimeoutMs: mediaCheckTimeout(env),
     quota: {
       requestsPerMinute: whole(env, 'RELAY_QUOTA_RPM', 0),
       completionTokensPerDay: whole(env, 'RELAY_QUOTA_TOKENS_PER_DAY', 0),
