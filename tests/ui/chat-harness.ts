@@ -93,13 +93,17 @@ export function createWorld(
   }
 }
 
-/** setData calls of a page instance, as sent. */
+/**
+ * setData calls of a page instance, as sent: copied at the call, because the simulator keeps the
+ * objects it is given and later path updates (`blocks[9].lines[0]` after `blocks[9].lines: []`)
+ * fill them in place — WeChat serializes each call across its bridge instead.
+ */
 export function recordSetData(page: Rendered): Record<string, unknown>[] {
   const calls: Record<string, unknown>[] = []
   const instance = page.instance as { setData(data: Record<string, unknown>, cb?: () => void): void }
   const original = instance.setData.bind(instance)
   instance.setData = (data, cb) => {
-    calls.push(data)
+    calls.push(JSON.parse(JSON.stringify(data)) as Record<string, unknown>)
     original(data, cb)
   }
   return calls

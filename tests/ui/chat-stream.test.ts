@@ -57,13 +57,6 @@ describe('chat page: streaming answers', () => {
     const streamingCalls = calls.slice(1)
     expect(streamingCalls.every((patch) => !('messages' in patch))).toBe(true)
     const sizes = calls.map((patch) => JSON.stringify(patch).length)
-    const big = calls.slice(2).find((p) => JSON.stringify(p).length >= 4096)
-    if (big)
-      console.log(
-        'BIG',
-        Object.keys(big),
-        Object.entries(big).map(([k, v]) => [k, JSON.stringify(v).length]),
-      )
     expect(Math.max(...sizes.slice(2))).toBeLessThan(4096)
     expect(find(page, '.message-actions >>> .action-regenerate')).toBeTruthy()
     expect(find(page, '.message-actions >>> .action-copy')).toBeTruthy()
