@@ -28,9 +28,13 @@ export function createEventSplitter(): EventSplitter {
   let events: Buffer[] = []
   let start = 0
   const cut = (chunk: Buffer, end: number): void => {
+    // A chunk that is exactly one event (the usual upstream read) is passed on as is: no view of it.
+    const whole = start === 0 && end === chunk.length
     events.push(
       pending.length === 0
-        ? chunk.subarray(start, end)
+        ? whole
+          ? chunk
+          : chunk.subarray(start, end)
         : Buffer.concat([...pending, chunk.subarray(start, end)]),
     )
     pending = []
@@ -40,6 +44,17 @@ export function createEventSplitter(): EventSplitter {
     push(chunk) {
       events = []
       start = 0
+      // Fast path, the usual case: no CR in the chunk and none pending before it, so every line
+      // ends with a lone LF and an event ends at an LF that starts a line. Native `indexOf` finds
+      // the few LFs instead of a JS loop over every byte (a recorded generation splits each chunk).
+      if (!afterCr && chunk.indexOf(CR) === -1) {
+        for (let lf = chunk.indexOf(LF); lf !== -1; lf = chunk.indexOf(LF, lf + 1)) {
+          if (lf === 0 ? atLineStart : chunk[lf - 1] === LF) cut(chunk, lf + 1)
+        }
+        if (chunk.length > 0) atLineStart = chunk[chunk.length - 1] === LF
+        if (start < chunk.length) pending.push(chunk.subarray(start))
+        return events
+      }
       for (let i = 0; i < chunk.length; i++) {
         const byte = chunk[i]
         if (afterCr && byte === LF) {

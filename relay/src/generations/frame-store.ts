@@ -64,7 +64,10 @@ export function frameHeader(n: number): string {
 
 /** The size of frame n of `event` (what the byte cap counts). */
 export function frameSize(n: number, event: Buffer): number {
-  return 5 + String(n).length + event.length
+  // The digits of n counted, not `String(n).length`: no string per recorded event.
+  let digits = 1
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++
+  return 5 + digits + event.length
 }
 
 /** Frames returned by one read at most: a reader writes them, then reads on, so a replay streams. */

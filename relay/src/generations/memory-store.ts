@@ -91,9 +91,7 @@ export function createMemoryFrameStore(options: FrameStoreOptions): MemoryFrameS
     append(id, firstId, events) {
       const entry = entries.get(id)
       if (!entry) return
-      events.forEach((event, i) => {
-        add(entry, frameHeader(firstId + i), event)
-      })
+      for (let i = 0; i < events.length; i++) add(entry, frameHeader(firstId + i), events[i] as Buffer)
       if (entry.endId === null) entry.expiresAt = options.now() + options.liveTtlMs
       watchers.notify(id)
     },

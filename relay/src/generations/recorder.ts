@@ -7,7 +7,10 @@ const DATA = Buffer.from('data')
 
 /** Whether an SSE event has a `data` field (comment-only events, an upstream's keep-alives, are not kept). */
 function hasData(event: Buffer): boolean {
-  if (event.subarray(0, 4).equals(DATA)) return true
+  // Byte by byte, not `subarray(0, 4).equals`: no Buffer view per recorded event.
+  if (event[0] === DATA[0] && event[1] === DATA[1] && event[2] === DATA[2] && event[3] === DATA[3]) {
+    return true
+  }
   for (let at = event.indexOf(DATA, 1); at !== -1; at = event.indexOf(DATA, at + 1)) {
     const before = event[at - 1]
     if (before === 0x0a || before === 0x0d) return true
@@ -70,12 +73,18 @@ export class GenerationRecorder implements AnswerSink {
     if (this.ended) return true
     const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
     this.forwarded += bytes.length
-    const events = this.splitter.push(bytes).filter(hasData)
-    if (events.length === 0) return true
+    // Kept events are compacted in place in the splitter's array (a fresh one per push): this runs
+    // per event, so no filtered copy and no closure per call.
+    const events = this.splitter.push(bytes)
+    let kept = 0
     let size = 0
-    events.forEach((event, i) => {
-      size += frameSize(this.lastId + 1 + i, event)
-    })
+    for (const event of events) {
+      if (!hasData(event)) continue
+      size += frameSize(this.lastId + 1 + kept, event)
+      events[kept++] = event
+    }
+    events.length = kept
+    if (kept === 0) return true
     // Checked before numbering: the error frame takes the next id, with no gap before it.
     if (this.bytes + size > this.maxBytes) {
       this.stop(new RelayError(413, 'generation_too_large', 'The answer is longer than the relay keeps'))

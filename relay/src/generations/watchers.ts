@@ -24,7 +24,8 @@ export function createWatchers(): Watchers {
       }
     },
     notify(id) {
-      for (const callback of sets.get(id) ?? []) callback()
+      const set = sets.get(id)
+      if (set) for (const callback of set) callback()
     },
     clear: () => sets.clear(),
   }
