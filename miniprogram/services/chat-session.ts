@@ -1,14 +1,17 @@
+import { answerIds, newGenerationId, newId } from '../lib/chat/ids'
 import {
   type ChatAction,
   type ChatRequestPlan,
   type Conversation,
   createConversation,
+  lastUserIndex,
   type MessageImage,
   planChatRequest,
   reduceConversation,
   streamingMessage,
   uploadedActions,
 } from '../lib/chat/index'
+import { RECOVERED_MESSAGE, recoverStored } from '../lib/chat/recover'
 import type { ReportReason } from '../lib/review/report'
 import type { ChatUpdate } from '../lib/stream/index'
 import {
@@ -20,14 +23,11 @@ import {
 } from '../lib/view/index'
 import { sendReport, shareRating } from './feedback'
 import { type GenerationHandle, startGeneration } from './generation'
+import { uploadPhotosFirst } from './photo-uploads'
 import { canStream } from './platform'
 import { loadSettings } from './settings'
 import { loadConversation, notifySaveResult, saveConversation } from './storage'
 import { toast } from './ui'
-import { uploadAll } from './uploads'
-
-/** Shown on an answer left streaming by a previous run of the app (WeChat killed it mid-answer). */
-export const RECOVERED_MESSAGE = '上次回答被中断'
 
 /** Sessions alive in this app, so App.onHide can save every partial answer. */
 const live = new Set<ChatSession>()
@@ -35,19 +35,6 @@ const live = new Set<ChatSession>()
 /** Saves the partial answers of all live sessions (App.onHide: WeChat may kill the app next). */
 export function persistAllSessions(): void {
   for (const session of live) session.persist()
-}
-
-let counter = 0
-function newId(prefix: string): string {
-  counter++
-  return `${prefix}${Date.now().toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`
-}
-
-/** A relay generation id (`^[A-Za-z0-9_-]{8,64}$`): unguessable enough that ids never collide. */
-function newGenerationId(): string {
-  let random = ''
-  while (random.length < 16) random += Math.random().toString(36).slice(2)
-  return `g${Date.now().toString(36)}${random.slice(0, 16)}`
 }
 
 /**
@@ -89,7 +76,7 @@ export class ChatSession {
   open(id?: string): void {
     this.detach()
     const stored = id ? loadConversation(id) : null
-    this.conversation = stored ? recover(stored) : createConversation(newId('c'), Date.now())
+    this.conversation = stored ? recoverStored(stored) : createConversation(newId('c'), Date.now())
     this.model.reset()
     this.model.apply(this.conversation)
     this.scheduler.flushNow()
@@ -100,20 +87,17 @@ export class ChatSession {
   /** Sends `text` as a new user message. Returns false when it cannot be sent now. */
   send(text: string, images: MessageImage[] = []): boolean {
     if (this.streaming || (text.trim() === '' && images.length === 0)) return false
-    const ids = { userId: newId('u'), assistantId: newId('a'), generationId: newGenerationId() }
-    return this.act({ type: 'send', text, images, ...ids, now: Date.now() }, true)
+    return this.act({ type: 'send', text, images, userId: newId('u'), ...answerIds(), now: Date.now() }, true)
   }
 
   /** Replaces the last user message and answers it again. */
   edit(text: string): boolean {
-    const ids = { assistantId: newId('a'), generationId: newGenerationId() }
-    return this.act({ type: 'edit', text, ...ids, now: Date.now() }, true)
+    return this.act({ type: 'edit', text, ...answerIds(), now: Date.now() }, true)
   }
 
   /** Answers the last user message again (after a finished answer or a failure). */
   regenerate(): boolean {
-    const ids = { assistantId: newId('a'), generationId: newGenerationId() }
-    return this.act({ type: 'regenerate', ...ids, now: Date.now() }, true)
+    return this.act({ type: 'regenerate', ...answerIds(), now: Date.now() }, true)
   }
 
   /** Carries on a cut answer. */
@@ -133,11 +117,7 @@ export class ChatSession {
 
   /** The text of the last user message (what 编辑 puts back into the input). */
   lastQuestion(): string | undefined {
-    for (let i = this.conversation.messages.length - 1; i >= 0; i--) {
-      const message = this.conversation.messages[i]
-      if (message?.role === 'user') return message.content
-    }
-    return undefined
+    return this.conversation.messages[lastUserIndex(this.conversation)]?.content
   }
 
   /** The answer text of message `index`, for copying. */
@@ -284,34 +264,18 @@ export class ChatSession {
     }
   }
 
-  /**
-   * Gives the relay the photos the request names (new ones, or uploads it may have forgotten),
-   * records their upload ids, then starts the generation. Stop or leaving meanwhile ends it.
-   */
+  /** The photos go to the relay first; their upload ids are recorded, then the generation starts. */
   private uploadThenRun(messageId: string, generationId: string, plan: ChatRequestPlan): void {
-    let over = false
-    const handle: GenerationHandle = {
-      stop: () => {
-        over = true
-        this.onUpdate(messageId, { type: 'error', code: 'aborted', message: '已停止生成' })
-      },
-      detach: () => {
-        over = true
-      },
-    }
-    this.request = handle
-    uploadAll(plan.relayUrl, plan.token, plan.uploads).then(
-      (uploaded) => {
-        if (over || this.request !== handle) return
+    this.request = uploadPhotosFirst(plan, {
+      current: (handle) => this.request === handle,
+      uploaded: (uploaded) => {
         for (const action of uploadedActions(this.conversation, uploaded, Date.now())) this.act(action, false)
         this.persist()
         this.runGeneration(messageId, generationId)
       },
-      (error: Error) => {
-        if (!over && this.request === handle)
-          this.onUpdate(messageId, { type: 'error', code: 'upload_failed', message: error.message })
-      },
-    )
+      failed: (message) => this.onUpdate(messageId, { type: 'error', code: 'upload_failed', message }),
+      stopped: () => this.onUpdate(messageId, { type: 'error', code: 'aborted', message: '已停止生成' }),
+    })
   }
 
   private onUpdate(messageId: string, update: ChatUpdate): void {
@@ -341,15 +305,4 @@ export class ChatSession {
     // Normally one setData; a burst bigger than PATCH_MAX_CHARS goes as several small ones.
     for (const piece of splitPatch(patch)) this.render(piece)
   }
-}
-
-/**
- * An answer stored while streaming: one with a generation is reattached to (see `open`); one
- * without (stored by an older version) belongs to a dead request: interrupted, or failed if empty.
- */
-function recover(conversation: Conversation): Conversation {
-  const answer = streamingMessage(conversation)
-  if (!answer || answer.generationId) return conversation
-  const update: ChatUpdate = { type: 'error', message: RECOVERED_MESSAGE, code: 'interrupted' }
-  return reduceConversation(conversation, { type: 'update', messageId: answer.id, update, now: Date.now() })
 }

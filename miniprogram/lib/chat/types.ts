@@ -26,8 +26,8 @@ export interface MessageError {
 }
 
 /**
- * A photo attached to a question: a file the app keeps under `wx.env.USER_DATA_PATH` (never its
- * bytes in storage or page data), and where the relay has it.
+ * A photo attached to a question: a file the app keeps in its user data folder (never its bytes
+ * in storage or page data), and where the relay has it.
  */
 export interface MessageImage {
   /** The compressed JPEG on the device. */

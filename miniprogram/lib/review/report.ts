@@ -1,4 +1,4 @@
-/** The report categories the relay accepts, with what the user reads (wx.showActionSheet: six at most). */
+/** The report categories the relay accepts, with what the user reads (WeChat's action sheet shows six at most). */
 export const REPORT_REASONS = [
   { code: 'illegal', label: '违法违规' },
   { code: 'porn', label: '色情低俗' },
