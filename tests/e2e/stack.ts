@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { type PreviewServer, startPreview } from '../../preview/server'
 import {
   createRelay,
@@ -10,6 +10,7 @@ import {
   type RelayConfig,
   type RelayOptions,
 } from '../../relay/src/index'
+import { launchBrowser, openPreview, type PreviewTab } from '../support/browser'
 
 /** The relay (demo model, fast) plus the preview pointed at it, with what the relay saw. */
 export interface Stack {
@@ -127,4 +128,28 @@ export async function answerLongerThan(page: Page, chars: number): Promise<void>
 export async function relayEnds(stack: Stack, count: number): Promise<{ aborted: boolean }[]> {
   for (let i = 0; i < 50 && stack.ends.length < count; i += 1) await new Promise((r) => setTimeout(r, 100))
   return stack.ends.slice()
+}
+
+/** A stack with Chromium and one light-themed tab on the preview, shared by one test file's tests. */
+export interface BrowserStack {
+  stack: Stack
+  browser: Browser
+  tab: PreviewTab
+  page: Page
+}
+
+/** Opens a BrowserStack before the file's tests (filled in by then) and closes it after them. */
+export function useBrowserStack(delayMs: number): BrowserStack {
+  const session = {} as BrowserStack
+  beforeAll(async () => {
+    session.stack = await startStack(delayMs)
+    session.browser = await launchBrowser()
+    session.tab = await openPreview(session.browser, session.stack.preview.url, 'light')
+    session.page = session.tab.page
+  })
+  afterAll(async () => {
+    await session.browser?.close()
+    await session.stack?.close()
+  })
+  return session
 }

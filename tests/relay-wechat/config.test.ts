@@ -2,6 +2,11 @@ import { loadWechatConfig, loginEnabled } from '../../relay/src/wechat/config'
 
 const SECRET = 'a-session-secret-of-length-32-xx'
 
+/** A login and content-security configuration, for tests that vary one more setting. */
+function checkedEnv(): Record<string, string> {
+  return { WX_APPID: 'wxapp', WX_SECRET: 'wxsecret', RELAY_SESSION_SECRET: SECRET, RELAY_SECCHECK: '1' }
+}
+
 describe('loadWechatConfig', () => {
   it('is null when no WeChat feature is configured, so the relay runs unchanged', () => {
     expect(loadWechatConfig({ RELAY_TOKENS: 'x' })).toBeNull()
@@ -31,23 +36,13 @@ describe('loadWechatConfig', () => {
   })
 
   it('refuses an EncodingAESKey that is not 43 base64 characters', () => {
-    const env = {
-      WX_APPID: 'wxapp',
-      WX_SECRET: 'wxsecret',
-      RELAY_SESSION_SECRET: SECRET,
-      RELAY_SECCHECK: '1',
-    }
+    const env = checkedEnv()
     expect(() => loadWechatConfig({ ...env, WX_PUSH_AES_KEY: 'short' })).toThrow(/WX_PUSH_AES_KEY/)
     expect(loadWechatConfig({ ...env, WX_PUSH_AES_KEY: 'a'.repeat(43) })?.pushAesKey).toBe('a'.repeat(43))
   })
 
   it('refuses a media check wait longer than a recording stays fetchable', () => {
-    const env = {
-      WX_APPID: 'wxapp',
-      WX_SECRET: 'wxsecret',
-      RELAY_SESSION_SECRET: SECRET,
-      RELAY_SECCHECK: '1',
-    }
+    const env = checkedEnv()
     expect(() => loadWechatConfig({ ...env, RELAY_MEDIA_CHECK_TIMEOUT_MS: '120000' })).toThrow(
       /RELAY_MEDIA_CHECK_TIMEOUT_MS/,
     )
